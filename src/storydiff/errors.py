@@ -1,0 +1,87 @@
+"""All exceptions storydiff raises, in one tree.
+
+::
+
+    StorydiffError                 every error storydiff raises on purpose
+    ├── InputError                 an input (file, URL, stdin) cannot be used
+    │   ├── InputNotFound          the path does not exist
+    │   ├── EmptyInput             no text in it
+    │   ├── BinaryInput            not text or HTML
+    │   ├── InputTooLarge          over the size limit
+    │   ├── UnsupportedLanguage    not English (only English is analysed)
+    │   └── FetchError             a URL could not be fetched
+    ├── NoArticlesError            nothing usable was left to compare
+    └── ModelError                 a packaged model is missing or broken
+
+Each carries the input it is about (``input``) and, where it helps, the stage,
+so the command-line layer can print one line: ``Error: <input>: <message>``.
+Messages say what went wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BinaryInput",
+    "EmptyInput",
+    "FetchError",
+    "InputError",
+    "InputNotFound",
+    "InputTooLarge",
+    "ModelError",
+    "NoArticlesError",
+    "StorydiffError",
+    "UnsupportedLanguage",
+]
+
+
+class StorydiffError(Exception):
+    """Base class: a failure storydiff explains in one line."""
+
+    def __init__(self, message: str, *, input: str | None = None, stage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.input = input
+        self.stage = stage
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.message}" if self.input else self.message
+
+
+class InputError(StorydiffError):
+    """An input cannot be used; batch runs record it as rejected and go on."""
+
+
+class InputNotFound(InputError):
+    """The path given does not exist."""
+
+
+class EmptyInput(InputError):
+    """The input holds no text."""
+
+
+class BinaryInput(InputError):
+    """The input is neither text nor HTML."""
+
+
+class InputTooLarge(InputError):
+    """The input is over the configured size limit."""
+
+
+class UnsupportedLanguage(InputError):
+    """The input is not in English."""
+
+    def __init__(self, message: str, *, language: str, input: str | None = None) -> None:
+        super().__init__(message, input=input, stage="language")
+        self.language = language
+
+
+class FetchError(InputError):
+    """A URL could not be fetched (unreachable, refused, HTTP error, too large)."""
+
+
+class NoArticlesError(StorydiffError):
+    """No usable article was left to compare."""
+
+
+class ModelError(StorydiffError):
+    """A packaged model could not be loaded."""

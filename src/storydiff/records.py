@@ -1,0 +1,194 @@
+"""The immutable records that storydiff's pipeline stages pass to each other.
+
+Every record is a frozen, slotted dataclass. Character offsets (``start``/``end``)
+always point into :attr:`Article.text` of the article named by ``article``, so a
+finding can be traced back to the exact words of the report it came from.
+
+Flow::
+
+    Article --cleanup/parse--> Sentence, Quantity, DateMention, Attribution
+            --claims--> Claim --align/compare--> Finding(Statement...) --> Report
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Article",
+    "Attribution",
+    "Claim",
+    "DateMention",
+    "Finding",
+    "Quantity",
+    "Rejection",
+    "Report",
+    "Sentence",
+    "Statement",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news report as read from a file, URL or standard input.
+
+    ``text`` is the main text exactly as extracted (for a plain-text file, the
+    file's text with line endings normalised to ``\\n``); all offsets in every
+    other record point into it.
+    """
+
+    id: str
+    text: str
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) or None when unknown
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not be used, with the reason a user can act on."""
+
+    input: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or headline/caption line) of an article."""
+
+    article: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number stated in text, normalised to a range in a base unit.
+
+    ``low``/``high`` carry hedges: "about 20 miles" is roughly 29-35 km, "more
+    than 50" is (50, inf). ``value`` is the stated point value in the base unit.
+    ``token_i`` is the index (within the parsed document) of the token that
+    heads the number, so later stages can walk the dependency tree from it.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float
+    low: float
+    high: float
+    unit: str | None  # base unit: "km", "kg", "USD", "%", "year", ... None for bare counts
+    dimension: str  # "count", "length", "money", "percent", "age", "duration", ...
+    hedge: str | None = None  # "about", "more than", "at least", "up to", "between", ...
+    noun: str | None = None  # lemma of the counted noun: "worker", "helicopter", "people"
+    token_i: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date or time expression resolved against the article's publication date."""
+
+    text: str
+    start: int
+    end: int
+    iso: str  # resolved day, "YYYY-MM-DD"
+    granularity: str  # "day", "month", "year", "weekday"
+    token_i: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said what: a source, the speech verb (cue) and the content span."""
+
+    article: str
+    speaker: str | None  # resolved name ("Gladkov"); None when unnamed
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str
+    cue_start: int
+    cue_end: int
+    content: str
+    content_start: int
+    content_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A structured statement taken from one sentence of one article.
+
+    ``kind`` says which slot carries the comparable value: "quantity", "date",
+    "place", "event" (a predicate with its arguments) or "statement" (the
+    sentence as a whole, compared by meaning only).
+    """
+
+    id: str
+    article: str
+    sentence: Sentence
+    kind: str
+    subject: str
+    attribute: str
+    value: str
+    start: int
+    end: int
+    predicate: str | None = None
+    agent: str | None = None
+    patient: str | None = None
+    negated: bool = False
+    speaker: str | None = None
+    quantity: Quantity | None = None
+    date: DateMention | None = None
+    place: str | None = None
+    keys: tuple[str, ...] = ()  # content lemmas and entity keys used for alignment
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The evidence for one side of a finding, pointing into an article's text."""
+
+    article: str
+    text: str
+    start: int
+    end: int
+    value: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A conflict, an agreement or a unique fact, with its evidence.
+
+    ``category`` is "conflict", "agreement" or "unique". ``severity`` is set for
+    conflicts only ("major" or "minor").
+    """
+
+    category: str
+    kind: str
+    subject: str
+    attribute: str
+    explanation: str
+    statements: tuple[Statement, ...]
+    severity: str | None = None
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """The ids of the articles the statements come from, in order, without repeats."""
+        return tuple(dict.fromkeys(s.article for s in self.statements))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of comparing a set of articles."""
+
+    articles: tuple[Article, ...]
+    conflicts: tuple[Finding, ...] = ()
+    agreements: tuple[Finding, ...] = ()
+    unique: tuple[Finding, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
