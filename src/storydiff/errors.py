@@ -11,6 +11,7 @@
     │   ├── UnsupportedLanguage    not English (only English is analysed)
     │   └── FetchError             a URL could not be fetched
     ├── NoArticlesError            nothing usable was left to compare
+    ├── SettingsError              an option has a bad value (a --published date that is not a date)
     └── ModelError                 a packaged model is missing or broken
 
 Each carries the input it is about (``input``) and, where it helps, the stage,
@@ -29,6 +30,7 @@ __all__ = [
     "InputTooLarge",
     "ModelError",
     "NoArticlesError",
+    "SettingsError",
     "StorydiffError",
     "UnsupportedLanguage",
 ]
@@ -81,6 +83,10 @@ class FetchError(InputError):
 
 class NoArticlesError(StorydiffError):
     """No usable article was left to compare."""
+
+
+class SettingsError(StorydiffError):
+    """An option has a value storydiff cannot use; the message says the accepted form."""
 
 
 class ModelError(StorydiffError):

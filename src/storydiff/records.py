@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Article",
+    "Analysis",
     "Attribution",
     "Claim",
     "DateMention",
@@ -145,6 +146,16 @@ class Claim:
     date: DateMention | None = None
     place: str | None = None
     keys: tuple[str, ...] = ()  # content lemmas and entity keys used for alignment
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the per-article stages found in one article."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    claims: tuple[Claim, ...]
+    attributions: tuple[Attribution, ...]
 
 
 @dataclass(frozen=True, slots=True)

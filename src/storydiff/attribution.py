@@ -1,0 +1,525 @@
+"""Who said what: attributions read off the dependency parse.
+
+An attribution ties a *speaker* (source), a *cue* (the speech verb, or
+"according to") and the *content* (what was said). The patterns covered::
+
+    X said (that) C            X told reporters C          X said on Telegram C
+    C, X said.                 C, said X.                  The attack, X said, killed two.
+    According to X, C          C, according to X           it was reported that C
+    “C1. C2,” X said.          X said: “C”                 “C1,” X said, “C2.”
+    X denied the report        ..., saying C / adding C   (the subject of the main verb speaks)
+
+Speakers are resolved to a name so that all statements of one person share one
+speaker string: descriptors and relative clauses are dropped ("regional
+governor Vyacheslav Gladkov" -> "Vyacheslav Gladkov"; "The oil company
+Rosneft, which owns the depot," -> "Rosneft"), a bare surname maps to the full
+name seen earlier ("Gladkov" -> "Vyacheslav Gladkov"), and pronouns take the
+nearest fitting earlier mention:
+
+* he / she: the previous speaker when that was a person speaking in this or the
+  sentence before, otherwise the nearest earlier PERSON entity;
+* it / they / "the company", "the ministry", ...: the same with organisations.
+
+Unnamed sources ("officials", "a spokesman") keep their surface text. All
+offsets point into the parsed text (``doc.text``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .records import Attribution
+
+__all__ = [
+    "SPEECH_VERBS",
+    "canonical_speaker",
+    "extract_attributions",
+    "speaker_for",
+]
+
+# Lemmas of verbs that report speech, writing or a stated position. Drawn from
+# the common reporting verbs of English news (the cue vocabulary of attribution
+# corpora such as PARC and PolNeAR); cognition verbs ("think", "believe") are
+# kept because news uses them to report a person's stated view.
+SPEECH_VERBS = frozenset(
+    {
+        "acknowledge", "add", "admit", "advise", "allege", "announce", "answer", "argue",
+        "assert", "assure", "believe", "blog", "boast", "caution", "charge", "claim",
+        "comment", "complain", "concede", "conclude", "confirm", "contend", "declare",
+        "deny", "describe", "disclose", "dispute", "emphasise", "emphasize", "estimate",
+        "explain", "fear", "find", "forecast", "hint", "indicate", "inform", "insist",
+        "maintain", "mention", "note", "observe", "post", "predict", "proclaim", "promise",
+        "recall", "reckon", "recount", "reiterate", "remark", "reply", "report", "respond",
+        "retort", "reveal", "say", "show", "signal", "speculate", "state", "stress",
+        "suggest", "swear", "tell", "testify", "think", "tweet", "underline", "vow", "warn",
+        "write",
+    }
+)  # fmt: skip
+
+# Verbs whose direct object is the addressee, not the content ("told reporters").
+_ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "advise", "warn"})
+
+# Verbs whose direct object can stand for the content on its own ("denied the
+# report", "confirmed the deaths"). Kept narrow: "said something" or "wrote a
+# book" carry no claim a later stage can compare.
+_OBJECT_CONTENT_VERBS = frozenset(
+    {"announce", "confirm", "deny", "report", "reveal", "disclose", "dispute", "predict", "estimate"}
+)
+
+# Dependency labels by which a cue hangs off the clause it reports on when the
+# parser makes the reported clause the main one ("The attack, officials said,
+# killed two").
+_INTERJECTED_DEPS = frozenset({"parataxis", "ccomp", "advcl"})
+
+# A participle or coordinated cue borrows the subject of the verb it hangs off
+# ("X denied it, saying C"; "X said A and added B").
+_SUBJECT_SHARING_DEPS = frozenset({"advcl", "conj", "xcomp"})
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+# Parts of a speaker phrase that describe rather than name it.
+_DESCRIPTOR_DEPS = frozenset({"relcl", "acl", "punct", "cc"})
+
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_ORG_PRONOUNS = frozenset({"it", "they", "them"})
+
+# Head nouns of a definite description that stands for an organisation named
+# earlier ("the company said"); a plain list so the rule stays explainable.
+_ORG_NOUNS = frozenset(
+    {
+        "agency", "army", "authority", "bank", "board", "campaign", "company", "corporation",
+        "council", "court", "department", "firm", "government", "group", "manufacturer",
+        "military", "ministry", "office", "operator", "organisation", "organization",
+        "party", "police", "regulator", "service", "union",
+    }
+)  # fmt: skip
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
+
+# How many sentences back the previous speaker still counts as "the one just
+# quoted" for a pronoun; one sentence covers "X said A. He added B." without
+# reaching across paragraphs about someone else.
+_PRONOUN_SPEAKER_WINDOW = 1
+
+# Titles dropped in front of a name so that "Mr. Gladkov" and "Gladkov" meet.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"})
+
+# Quotation marks: curly pairs, and straight double quotes paired in order.
+# A quotation still open at a line break closes there (news writing reopens
+# the mark on each new paragraph of a long quotation).
+_QUOTE_RE = re.compile(r"“[^”\n]*(?:”|(?=\n)|$)|\"[^\"\n]*(?:\"|(?=\n)|$)")
+
+_EDGE_STRIP = " \t\n,;:—–-“”\"'‘’"
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """An attribution before its speaker is resolved."""
+
+    cue_start: int
+    cue_end: int
+    cue: str
+    content_start: int
+    content_end: int
+    speaker: Token | None  # head token of the speaker phrase
+    speaker_start: int | None
+    speaker_end: int | None
+    sent_index: int
+
+
+def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
+    """Find who said what in a parsed article, in text order.
+
+    ``doc`` comes from :func:`storydiff.nlp.parse`; ``article_id`` is copied to
+    every record. Each attribution has a cue, a content span and, unless the
+    cue is passive without an agent ("it was reported"), a speaker whose name
+    is resolved as described in the module docstring.
+    """
+    quotes = _quote_spans(doc.text)
+    sent_starts = [s.start for s in doc.sents]
+    found: list[_Found] = []
+    seen_cues: set[int] = set()
+    for index, sent in enumerate(doc.sents):
+        for token in sent:
+            if token.i in seen_cues:
+                continue
+            item: _Found | None = None
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                item = _according_to(token, index)
+            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in SPEECH_VERBS:
+                item = _verb_cue(token, sent, index, quotes)
+            if item is not None:
+                seen_cues.add(token.i)
+                found.append(item)
+    del sent_starts
+    return _resolve(doc, found, article_id)
+
+
+def speaker_for(start: int, end: int, attributions: Iterable[Attribution]) -> Attribution | None:
+    """Return the attribution whose content covers the span ``start``..``end``.
+
+    When several cover it (nested reports), the one with the tightest content
+    wins, since the innermost speaker is the one who said those words. Returns
+    ``None`` when the span is not reported speech.
+    """
+    best: Attribution | None = None
+    for attribution in attributions:
+        if attribution.content_start <= start and end <= attribution.content_end:
+            width = attribution.content_end - attribution.content_start
+            if best is None or width < best.content_end - best.content_start:
+                best = attribution
+    return best
+
+
+def canonical_speaker(name: str, known_names: Sequence[str]) -> str:
+    """Map a short or titled name to the fullest matching name seen earlier.
+
+    "Gladkov" or "Mr. Gladkov" with "Vyacheslav Gladkov" among ``known_names``
+    becomes "Vyacheslav Gladkov": the name's words must be the last words of
+    the known name. The latest such known name wins; with none, ``name`` is
+    returned without its honorific.
+    """
+    words = _strip_honorific(name.split())
+    if not words:
+        return name
+    for known in reversed(known_names):
+        known_words = known.split()
+        if len(known_words) > len(words) and known_words[-len(words) :] == words:
+            return known
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------
+# finding cues, speakers and content
+# ---------------------------------------------------------------------------
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quotations, quotation marks included."""
+    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+
+
+def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, int]]) -> _Found | None:
+    """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
+    doc = verb.doc
+    subject = _subject(verb)
+    speaker: Token | None = subject
+    if subject is not None and subject.dep_ == "nsubjpass" or subject is None and _is_passive(verb):
+        speaker = _passive_agent(verb)
+    elif subject is not None and subject.lower_ == "it" and _is_passive(verb):
+        speaker = None
+
+    content = _clause_content(verb)
+    quote = _adjacent_quotes(verb, subject, quotes)
+    if quote is not None and (content is None or _overlaps(content, quote)):
+        content = (min(quote[0], content[0]), max(quote[1], content[1])) if content else quote
+    if content is None and verb.dep_ in _INTERJECTED_DEPS and verb.head.i != verb.i and subject is not None:
+        content = _span_without(verb.head, verb, sent)
+    if content is None and verb.lemma_.lower() in _OBJECT_CONTENT_VERBS:
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            content = _subtree_span(obj)
+    if content is None:
+        return None
+    content = _trim(doc, *content)
+    if content[0] >= content[1]:
+        return None
+    cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    cue_start = min(t.idx for t in cue_tokens)
+    cue_end = max(t.idx + len(t) for t in cue_tokens)
+    speaker_span = _subtree_span(speaker) if speaker is not None else None
+    if speaker_span is not None:
+        speaker_span = _trim(doc, *speaker_span)
+    return _Found(
+        cue_start=cue_start,
+        cue_end=cue_end,
+        cue=doc.text[cue_start:cue_end],
+        content_start=content[0],
+        content_end=content[1],
+        speaker=speaker,
+        speaker_start=speaker_span[0] if speaker_span else None,
+        speaker_end=speaker_span[1] if speaker_span else None,
+        sent_index=sent_index,
+    )
+
+
+def _according_to(according: Token, sent_index: int) -> _Found | None:
+    """"According to X, C" and "C, according to X"."""
+    doc = according.doc
+    to = doc[according.i + 1]
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    sent = according.sent
+    # The clause reported on is what "according" modifies; when the parser hangs
+    # "to" elsewhere, the whole sentence stands in.
+    head = according.head if according.head.i != according.i else sent.root
+    skip = {t.i for t in according.subtree} | {to.i} | {t.i for t in to.subtree}
+    kept = [t for t in head.subtree if t.i not in skip and sent.start <= t.i < sent.end]
+    if head.i in skip or not kept:
+        kept = [t for t in sent if t.i not in skip]
+    content = _tokens_extent(kept)
+    if content is None:
+        return None
+    content = _trim(doc, *content)
+    if content[0] >= content[1]:
+        return None
+    speaker_span = _trim(doc, *_subtree_span(source))
+    return _Found(
+        cue_start=according.idx,
+        cue_end=to.idx + len(to),
+        cue=doc.text[according.idx : to.idx + len(to)],
+        content_start=content[0],
+        content_end=content[1],
+        speaker=source,
+        speaker_start=speaker_span[0],
+        speaker_end=speaker_span[1],
+        sent_index=sent_index,
+    )
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of ``verb``, borrowed from the verb it hangs off for "saying"/"and added"."""
+    current = verb
+    for _ in range(4):  # a few links at most: "X said A, adding B and warning C"
+        subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+        if current.dep_ not in _SUBJECT_SHARING_DEPS or current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _passive_agent(verb: Token) -> Token | None:
+    """The "by" agent of a passive cue ("it was reported by Reuters"), or ``None``."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _clause_content(verb: Token) -> tuple[int, int] | None:
+    """The complement clause of the cue ("said (that) C")."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return _subtree_span(child)
+    return None
+
+
+def _adjacent_quotes(
+    verb: Token, subject: Token | None, quotes: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The quotation(s) the cue introduces or closes, joined into one span.
+
+    A quotation belongs to the cue when only the cue's own small words lie
+    between them: its subject, auxiliaries, adverbs, prepositional phrases
+    ("on Telegram", "in a statement"), addressees and punctuation.
+    """
+    doc = verb.doc
+    allowed = _cue_frame(verb, subject)
+    left = min([t.idx for t in allowed], default=verb.idx)
+    right = max([t.idx + len(t) for t in allowed], default=verb.idx + len(verb))
+    chosen: list[tuple[int, int]] = []
+    for q_start, q_end in quotes:
+        if q_end <= left and _only_frame(doc, q_end, left, allowed):
+            chosen.append((q_start, q_end))
+        elif q_start >= right and _only_frame(doc, right, q_start, allowed):
+            chosen.append((q_start, q_end))
+    if not chosen:
+        return None
+    return min(q[0] for q in chosen), max(q[1] for q in chosen)
+
+
+def _cue_frame(verb: Token, subject: Token | None) -> set[Token]:
+    """The cue with the words that frame it but are not what was said."""
+    frame = {verb}
+    if subject is not None and subject.head.i == verb.i:
+        frame.update(subject.subtree)
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass", "neg", "advmod", "prep", "npadvmod", "dobj", "dative", "prt", "agent"):
+            frame.update(child.subtree)
+    return frame
+
+
+def _only_frame(doc: Doc, start: int, end: int, frame: set[Token]) -> bool:
+    """True when the text between ``start`` and ``end`` holds only frame words and punctuation."""
+    if "\n" in doc.text[start:end] and doc.text[start:end].strip(" ,:\n") != "":
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return True
+    return all(t.is_punct or t.is_space or t in frame for t in span if start <= t.idx < end)
+
+
+def _span_without(head: Token, cue: Token, sent: Span) -> tuple[int, int] | None:
+    """The extent of ``head``'s clause within ``sent``, without the interjected cue."""
+    skip = {t.i for t in cue.subtree}
+    kept = [t for t in head.subtree if t.i not in skip and sent.start <= t.i < sent.end]
+    return _tokens_extent(kept)
+
+
+def _tokens_extent(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    return min(t.idx for t in words), max(t.idx + len(t) for t in words)
+
+
+def _subtree_span(token: Token) -> tuple[int, int]:
+    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past edge whitespace, quotation marks, commas and a final full stop."""
+    text = doc.text
+    while start < end and text[start] in _EDGE_STRIP:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_STRIP + ".?!":
+        # keep the stop of an abbreviation such as "U.S."
+        if text[end - 1] == "." and end - 2 > start and text[end - 2].isupper() and text[end - 3] == ".":
+            break
+        end -= 1
+    return start, end
+
+
+# ---------------------------------------------------------------------------
+# resolving speakers to names
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """A resolved speaker: its name and whether it is a person or an organisation."""
+
+    name: str
+    kind: str  # "person", "org" or "other"
+
+
+def _resolve(doc: Doc, found: list[_Found], article_id: str) -> list[Attribution]:
+    """Turn found attributions into records with resolved speaker names."""
+    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
+    orgs = [(e.start_char, e.text) for e in doc.ents if e.label_ in _ORG_LABELS]
+    known: list[str] = []  # full person names in text order, for surname lookup
+    for _, text in persons:
+        name = _clean_name(text)
+        if len(name.split()) > 1:
+            known.append(name)
+    out: list[Attribution] = []
+    last: tuple[_Named, int] | None = None  # previous speaker and its sentence
+    for item in sorted(found, key=lambda f: f.cue_start):
+        named: _Named | None = None
+        if item.speaker is not None:
+            named = _name_speaker(item.speaker, item, last, persons, orgs, known)
+            last = (named, item.sent_index)
+        out.append(
+            Attribution(
+                article=article_id,
+                speaker=named.name if named else None,
+                speaker_start=item.speaker_start,
+                speaker_end=item.speaker_end,
+                cue=item.cue,
+                cue_start=item.cue_start,
+                cue_end=item.cue_end,
+                content=doc.text[item.content_start : item.content_end],
+                content_start=item.content_start,
+                content_end=item.content_end,
+            )
+        )
+    return out
+
+
+def _name_speaker(
+    head: Token,
+    item: _Found,
+    last: tuple[_Named, int] | None,
+    persons: list[tuple[int, str]],
+    orgs: list[tuple[int, str]],
+    known: list[str],
+) -> _Named:
+    """Resolve the speaker phrase headed by ``head`` to a name."""
+    lower = head.lower_
+    before = head.idx
+    recent = last if last is not None and item.sent_index - last[1] <= _PRONOUN_SPEAKER_WINDOW else None
+    if lower in _PERSON_PRONOUNS:
+        if recent is not None and recent[0].kind == "person":
+            return recent[0]
+        earlier = [name for start, name in persons if start < before]
+        if earlier:
+            return _Named(canonical_speaker(_clean_name(earlier[-1]), known), "person")
+        return _Named(head.text, "other")
+    definite_org = lower in _ORG_NOUNS and any(c.lower_ == "the" for c in head.children) and not head.ent_type_
+    if lower in _ORG_PRONOUNS or definite_org:
+        if recent is not None and recent[0].kind == "org":
+            return recent[0]
+        earlier = [name for start, name in orgs if start < before]
+        if earlier and (definite_org or lower == "it"):
+            return _Named(_clean_name(earlier[-1]), "org")
+        if earlier and lower != "it":
+            return _Named(_clean_name(earlier[-1]), "org")
+        return _Named(_surface(head), "other")
+    entity = _entity_name(head)
+    if entity is not None:
+        text, label = entity
+        if label == "PERSON":
+            return _Named(canonical_speaker(text, known), "person")
+        return _Named(text, "org" if label in _ORG_LABELS else "other")
+    if head.pos_ == "PROPN":
+        # a name the recogniser missed: the proper-noun chain ending at the head
+        words = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+        name = " ".join(t.text for t in words)
+        resolved = canonical_speaker(name, known)
+        return _Named(resolved, "person" if resolved != name or len(words) > 1 else "other")
+    return _Named(_surface(head), "other")
+
+
+def _entity_name(head: Token) -> tuple[str, str] | None:
+    """The named entity the speaker phrase names: the head's own, else an apposition's."""
+    candidates = [head] + [c for c in head.children if c.dep_ == "appos"]
+    for token in candidates:
+        if token.ent_type_ in _NAME_LABELS:
+            span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            if span is not None:
+                return _clean_name(span.text), span.label_
+    return None
+
+
+def _clean_name(text: str) -> str:
+    """A name without a possessive ending, a leading article or an honorific."""
+    text = re.sub(r"[’']s?$", "", text.strip())
+    words = text.split()
+    if words and words[0].lower() == "the" and len(words) > 1:
+        words = words[1:]
+    return " ".join(_strip_honorific(words))
+
+
+def _strip_honorific(words: list[str]) -> list[str]:
+    if len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
+        return words[1:]
+    return words
+
+
+def _surface(head: Token) -> str:
+    """The speaker phrase as written, without relative clauses and appositions."""
+    skip: set[int] = set()
+    for child in head.children:
+        if child.dep_ in _DESCRIPTOR_DEPS or child.dep_ == "appos":
+            skip.update(t.i for t in child.subtree)
+    words = [t for t in head.subtree if t.i not in skip]
+    span = _tokens_extent(words)
+    if span is None:
+        return head.text
+    return head.doc.text[span[0] : span[1]]

@@ -1,0 +1,169 @@
+"""The command-line interface: parses arguments, calls the library, prints.
+
+Data goes to standard output; warnings, errors and progress to standard error.
+Every error storydiff expects is printed as one line ``Error: ...`` with exit
+code 1; usage mistakes exit with 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .errors import StorydiffError
+from .pipeline import demo_paths, run
+from .records import Report
+from .render import RENDERERS, print_terminal, render
+from .settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
+from .sources import parse_published
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = sorted(RENDERERS)
+
+
+def _edge(func: F) -> F:
+    """Turn storydiff's own errors into one line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StorydiffError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _output_options(func: F) -> F:
+    func = click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file."
+    )(func)
+    func = click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="terminal",
+        show_default=True,
+        help="Report format.",
+    )(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storydiff")
+def cli() -> None:
+    """storydiff: compare news reports of one event, claim by claim.
+
+    \b
+    Example:
+      storydiff demo
+      storydiff compare a.txt b.html https://example.org/story.html --format markdown
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_output_options
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option(
+    "--max-size",
+    type=float,
+    default=DEFAULT_MAX_BYTES / 1e6,
+    show_default=True,
+    help="Largest input to read, in MB.",
+)
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a URL.")
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal).")
+@_edge
+def compare(
+    inputs: Sequence[str],
+    fmt: str,
+    output: str | None,
+    published: str | None,
+    max_size: float,
+    timeout: float,
+    progress: bool | None,
+) -> None:
+    """Compare two or more reports of one event: conflicts, agreements, unique facts.
+
+    INPUTS are text or HTML files, directories of them, http(s) URLs, or - for
+    standard input.
+
+    \b
+    Example:
+      storydiff compare a.txt b.html https://example.org/story.html --format markdown
+      storydiff compare reports/ --format json > report.json
+    """
+    settings = Settings(
+        max_bytes=int(max_size * 1e6),
+        timeout=timeout,
+        published=parse_published(published) if published else None,
+    )
+    _report(list(inputs), settings, fmt, output, progress)
+
+
+@cli.command()
+@_output_options
+@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal).")
+@_edge
+def demo(fmt: str, output: str | None, progress: bool | None) -> None:
+    """Compare the bundled demo: one fictional event told by four invented outlets.
+
+    \b
+    Example:
+      storydiff demo
+      storydiff demo --format html -o demo.html
+    """
+    _report(demo_paths(), Settings(), fmt, output, progress)
+
+
+def _report(inputs: list[str], settings: Settings, fmt: str, output: str | None, progress: bool | None) -> None:
+    err = Console(stderr=True)
+    show = err.is_terminal if progress is None else progress
+    report = _run_with_progress(inputs, settings, err, show)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+    if output:
+        Path(output).write_text(render(report, fmt), encoding="utf-8")
+        err.print(f"wrote {output}", markup=False, highlight=False)
+    elif fmt == "terminal" and sys.stdout.isatty():
+        print_terminal(report, Console())
+    else:
+        click.echo(render(report, fmt), nl=False)
+
+
+def _run_with_progress(inputs: list[str], settings: Settings, err: Console, show: bool) -> Report:
+    if not show:
+        return run(inputs, settings, stdin=sys.stdin)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("reading reports", total=None)
+
+        def advance(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        return run(inputs, settings, stdin=sys.stdin, progress=advance)
+
+
+def main() -> None:
+    """Entry point of the ``storydiff`` command."""
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

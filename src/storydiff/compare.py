@@ -1,0 +1,596 @@
+"""Align claims across reports and compare them: conflicts, agreements, unique facts.
+
+There is no inference model offline, so every comparison is an explicit rule
+that can be read back to the user:
+
+1. **Sentences** of all reports are embedded once (MiniLM); their cosine
+   similarity says whether two sentences talk about the same thing.
+2. **Quantities** align when they measure the same thing: same dimension
+   (counts with compatible counted nouns, lengths, money in one currency...),
+   the same frame (the predicate or head noun they hang on: *injured*, *city
+   of*) or the same reference object ("from the border"). Aligned values are
+   grouped by whether their ranges overlap; two groups stated by different
+   reports, or by different speakers in one report, are a **numeric conflict**;
+   one group in several reports is an **agreement**.
+3. **Dates** align on their event's predicate; different days conflict.
+4. **Events** (predicate + agent + patient + place + negation) align on the
+   predicate and the patient; they conflict on **polarity** ("passed" vs "did
+   not pass", or an antonym), on the **actor** (who did it) or on the **place**.
+5. **Attributions** with nearly the same content but different named speakers
+   are an **attribution** conflict.
+6. Sentences that closely paraphrase each other across reports are agreements;
+   informative sentences with no counterpart anywhere are **unique** facts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .claims import PRONOUNS
+from .embeddings import Embedder
+from .records import Analysis, Attribution, Claim, Finding, Sentence, Statement
+
+__all__ = ["compare_analyses"]
+
+# --- thresholds (cosine similarity of MiniLM sentence embeddings) -------------------------
+# Calibrated on the bundled demo, the project's gold cases and NewsWCL50 development
+# topics: paraphrases of one fact score 0.6-0.9, different facts of one story 0.2-0.5.
+AGREEMENT_MIN_SIM = 0.62  # two sentences say the same thing
+QUANTITY_MIN_SIM = 0.30  # two sentences with aligned quantities are about the same topic
+WEAK_QUANTITY_MIN_SIM = 0.45  # same counted noun and value, different predicates ("using two helicopters")
+EVENT_MIN_SIM = 0.50  # two event clauses describe the same event
+DATE_MIN_SIM = 0.40
+ATTRIBUTION_MIN_SIM = 0.80  # two attributed contents are the same statement
+UNIQUE_MAX_SIM = 0.50  # below this against every other report, a sentence is unique
+UNIQUE_MIN_TOKENS = 6  # shorter lines (bylines, captions) are not reported as unique facts
+# Rounded figures in news differ by a few percent without disagreeing (1.2 million vs 1,180,000).
+ROUNDING_TOLERANCE = 0.02
+# Values more than 1.5 times apart (or zero against non-zero) are a major conflict.
+MAJOR_RATIO = 1.5
+# Counted nouns that stand for any group of people: "no one" matches "two workers".
+GENERIC_NOUNS = frozenset({None, "people", "person", "one", "individual", "resident", "civilian", "victim"})
+# Predicate pairs that contradict each other without a negation.
+ANTONYMS = {
+    frozenset(p)
+    for p in [
+        ("pass", "fail"), ("approve", "reject"), ("confirm", "deny"), ("open", "close"),
+        ("accept", "reject"), ("win", "lose"), ("increase", "decrease"), ("rise", "fall"),
+        ("survive", "die"), ("allow", "ban"), ("allow", "forbid"), ("arrest", "release"),
+        ("acquit", "convict"), ("admit", "deny"), ("succeed", "fail"), ("support", "oppose"),
+        ("be open", "be closed"), ("be safe", "be dangerous"), ("be alive", "be dead"),
+        ("resign", "stay"), ("guilty", "innocent"), ("be guilty", "be innocent"),
+    ]
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Sentence embeddings of all analyses and lookup by (article, sentence index)."""
+
+    rows: dict[tuple[str, int], int]
+    vectors: np.ndarray
+
+    def sim(self, a: Sentence, b: Sentence) -> float:
+        return float(self.vectors[self.rows[(a.article, a.index)]] @ self.vectors[self.rows[(b.article, b.index)]])
+
+
+def compare_analyses(
+    analyses: Sequence[Analysis], embedder: Embedder
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """Compare analysed articles; return (conflicts, agreements, unique facts)."""
+    sentences = [s for a in analyses for s in a.sentences]
+    vectors = embedder.encode([s.text for s in sentences])
+    index = _Index({(s.article, s.index): i for i, s in enumerate(sentences)}, vectors)
+    claims = [c for a in analyses for c in a.claims]
+    conflicts: list[Finding] = []
+    agreements: list[Finding] = []
+    q_conf, q_agree = _compare_quantities([c for c in claims if c.kind == "quantity"], index)
+    d_conf, d_agree = _compare_dates([c for c in claims if c.kind == "date"], index)
+    conflicts += q_conf + d_conf + _compare_events([c for c in claims if c.kind == "event"], index)
+    conflicts += _compare_attributions(analyses, embedder)
+    agreements += q_agree + d_agree + _agree_statements(analyses, index)
+    agreements = _dedupe(agreements)
+    used = {(s.article, s.start) for f in conflicts + agreements for s in f.statements}
+    unique = _unique(analyses, index, used)
+    conflicts.sort(key=lambda f: (f.severity != "major", _first_position(f)))
+    agreements.sort(key=lambda f: (-len(f.articles), _first_position(f)))
+    return conflicts, agreements, unique
+
+
+# --- quantities ------------------------------------------------------------------------------
+
+
+def _frame_keys(c: Claim) -> set[str]:
+    noun = c.quantity.noun if c.quantity else None
+    return {k for k in c.keys if not k.startswith(("ref:", "noun:")) and k != noun}
+
+
+def _ref(c: Claim) -> str | None:
+    return next((k[4:] for k in c.keys if k.startswith("ref:")), None)
+
+
+def _comparable_units(a: Claim, b: Claim) -> bool:
+    qa, qb = a.quantity, b.quantity
+    assert qa is not None and qb is not None
+    if qa.dimension != qb.dimension:
+        return False
+    return qa.dimension in {"count"} or qa.unit == qb.unit
+
+
+def _nouns_compatible(a: Claim, b: Claim) -> bool:
+    na = a.quantity.noun if a.quantity else None
+    nb = b.quantity.noun if b.quantity else None
+    return na == nb or na in GENERIC_NOUNS or nb in GENERIC_NOUNS
+
+
+def _may_differ(a: Claim, b: Claim) -> bool:
+    """Two claims can disagree only across reports, or between two named speakers of one report."""
+    if a.sentence == b.sentence:
+        return False
+    if a.article != b.article:
+        return True
+    return bool(a.speaker and b.speaker and a.speaker != b.speaker)
+
+
+def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
+    """'strong' when two quantities measure the same thing, 'weak' when they likely do, else None."""
+    if not _may_differ(a, b) or not _comparable_units(a, b) or not _nouns_compatible(a, b):
+        return None
+    ra, rb = _ref(a), _ref(b)
+    if ra and rb and ra != rb:
+        return None
+    sim = index.sim(a.sentence, b.sentence)
+    if sim < QUANTITY_MIN_SIM:
+        return None
+    shared_frame = _frame_keys(a) & _frame_keys(b)
+    if (ra and ra == rb) or (shared_frame and (a.predicate == b.predicate or len(shared_frame) >= 2)):
+        return "strong"
+    if shared_frame and a.predicate is None or b.predicate is None and shared_frame:
+        return "strong"
+    qa, qb = a.quantity, b.quantity
+    assert qa is not None and qb is not None
+    if qa.noun and qa.noun == qb.noun and qa.noun not in GENERIC_NOUNS and sim >= WEAK_QUANTITY_MIN_SIM:
+        return "weak"
+    return None
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    qa, qb = a.quantity, b.quantity
+    assert qa is not None and qb is not None
+    slack = ROUNDING_TOLERANCE * max(abs(qa.value), abs(qb.value))
+    return qa.low <= qb.high + slack and qb.low <= qa.high + slack
+
+
+def _gap_ratio(a: Claim, b: Claim) -> float:
+    qa, qb = a.quantity, b.quantity
+    assert qa is not None and qb is not None
+    lo, hi = (qa, qb) if qa.high < qb.low else (qb, qa)
+    if lo.high <= 0:
+        return math.inf
+    return hi.low / lo.high
+
+
+def _compare_quantities(claims: list[Claim], index: _Index) -> tuple[list[Finding], list[Finding]]:
+    strong: list[tuple[int, int]] = []
+    weak: list[tuple[int, int]] = []
+    for i, j in itertools.combinations(range(len(claims)), 2):
+        link = _quantity_link(claims[i], claims[j], index)
+        if link == "strong":
+            strong.append((i, j))
+        elif link == "weak" and _overlap(claims[i], claims[j]) and claims[i].article != claims[j].article:
+            weak.append((i, j))
+    conflicts: list[Finding] = []
+    agreements: list[Finding] = []
+    for group in _components(len(claims), strong):
+        members = [claims[i] for i in group]
+        values = _value_groups(members)
+        found = _numeric_conflict(values)
+        if found is not None:
+            conflicts.append(found)
+        for vgroup in values:
+            if len({c.article for c in vgroup}) >= 2:
+                agreements.append(_agreement("numeric", vgroup, _numeric_agreement_text(vgroup)))
+    for i, j in weak:
+        pair = [claims[i], claims[j]]
+        agreements.append(_agreement("numeric", pair, _numeric_agreement_text(pair)))
+    return conflicts, agreements
+
+
+def _value_groups(members: list[Claim]) -> list[list[Claim]]:
+    """Group claims whose value ranges overlap (chained, in order of value)."""
+    ordered = sorted(members, key=lambda c: (c.quantity.low if c.quantity else 0.0))
+    groups: list[list[Claim]] = []
+    for claim in ordered:
+        if groups and any(_overlap(claim, other) for other in groups[-1]):
+            groups[-1].append(claim)
+        else:
+            groups.append([claim])
+    return groups
+
+
+def _numeric_conflict(groups: list[list[Claim]]) -> Finding | None:
+    pairs = [
+        (a, b)
+        for g1, g2 in itertools.combinations(groups, 2)
+        for a in g1
+        for b in g2
+        if _may_differ(a, b)
+    ]
+    if not pairs:
+        return None
+    a, b = max(pairs, key=lambda p: _gap_ratio(*p))
+    ratio = _gap_ratio(a, b)
+    qa, qb = a.quantity, b.quantity
+    assert qa is not None and qb is not None
+    zero_vs_some = (qa.value == 0) != (qb.value == 0)
+    severity = "major" if zero_vs_some or ratio >= MAJOR_RATIO else "minor"
+    members = [c for g in groups for c in g]
+    sides = "; ".join(f"{_who(c)} says {c.value}" for c in _one_per_voice(members))
+    if zero_vs_some:
+        how = "one side says none, the other some"
+    else:
+        how = f"the larger is {ratio:.2f} times the smaller" if ratio < 10 else "they differ more than tenfold"
+    hedged = [c.value for c in members if c.quantity and c.quantity.hedge]
+    note = f"; even the hedged {', '.join(repr(h) for h in hedged)} cannot cover both" if hedged else ""
+    return Finding(
+        category="conflict",
+        kind="numeric",
+        subject=_subject(members),
+        attribute=a.attribute,
+        severity=severity,
+        explanation=f"{sides}: {how}{note}.",
+        statements=tuple(_statement(c) for c in _one_per_voice(members)),
+    )
+
+
+def _numeric_agreement_text(group: list[Claim]) -> str:
+    values = ", ".join(dict.fromkeys(c.value for c in group))
+    return f"{len({c.article for c in group})} reports state the same figure ({values})."
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], list[Finding]]:
+    edges = []
+    for i, j in itertools.combinations(range(len(claims)), 2):
+        a, b = claims[i], claims[j]
+        if not _may_differ(a, b) or a.predicate != b.predicate:
+            continue
+        shared = (set(a.keys) & set(b.keys)) - {a.predicate}
+        sim = index.sim(a.sentence, b.sentence)
+        if sim >= DATE_MIN_SIM and (shared or sim >= AGREEMENT_MIN_SIM):
+            edges.append((i, j))
+    conflicts: list[Finding] = []
+    agreements: list[Finding] = []
+    for group in _components(len(claims), edges):
+        members = [claims[i] for i in group]
+        by_day: dict[str, list[Claim]] = {}
+        for c in members:
+            assert c.date is not None
+            by_day.setdefault(_date_key(c, members), []).append(c)
+        days = sorted(by_day)
+        for day in days:
+            if len({c.article for c in by_day[day]}) >= 2:
+                agreements.append(
+                    _agreement("date", by_day[day], f"{len({c.article for c in by_day[day]})} reports date it {day}.")
+                )
+        if len(days) >= 2:
+            first, last = by_day[days[0]][0], by_day[days[-1]][0]
+            if not _may_differ(first, last):
+                continue
+            gap = (_to_date(days[-1]) - _to_date(days[0])).days
+            sides = "; ".join(f"{_who(c)} says {c.value} ({_date_key(c, members)})" for c in _one_per_voice(members))
+            conflicts.append(
+                Finding(
+                    category="conflict",
+                    kind="date",
+                    subject=_subject(members),
+                    attribute=first.attribute,
+                    severity="minor" if gap <= 1 else "major",
+                    explanation=f"{sides}: {gap} day{'s' if gap != 1 else ''} apart.",
+                    statements=tuple(_statement(c) for c in _one_per_voice(members)),
+                )
+            )
+    return conflicts, agreements
+
+
+def _date_key(c: Claim, members: list[Claim]) -> str:
+    """A day, or a month when any side only names the month (so 'March' agrees with 'March 3')."""
+    assert c.date is not None
+    if any(m.date is not None and m.date.granularity == "month" for m in members):
+        return c.date.iso[:7]
+    if any(m.date is not None and m.date.granularity == "year" for m in members):
+        return c.date.iso[:4]
+    return c.date.iso
+
+
+def _to_date(key: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    parts = [int(p) for p in key.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+# --- events: polarity, actor, place ----------------------------------------------------------
+
+
+def _entity_words(phrase: str | None) -> set[str]:
+    if not phrase:
+        return set()
+    return {w for w in phrase.lower().replace("the ", " ").split() if w not in PRONOUNS and len(w) > 2}
+
+
+def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[int, int]] = set()
+    for a, b in itertools.combinations(claims, 2):
+        if not _may_differ(a, b):
+            continue
+        antonyms = frozenset({a.predicate, b.predicate}) in ANTONYMS
+        if a.predicate != b.predicate and not antonyms:
+            continue
+        sim = index.sim(a.sentence, b.sentence)
+        if sim < EVENT_MIN_SIM:
+            continue
+        pa, pb = _entity_words(a.patient), _entity_words(b.patient)
+        if (pa or pb) and not (pa & pb):
+            continue
+        aa, ab = _entity_words(a.agent), _entity_words(b.agent)
+        key = (a.sentence.start + hash(a.article), b.sentence.start + hash(b.article))
+        if key in seen:
+            continue
+        if (a.negated != b.negated) != antonyms and (not aa or not ab or aa & ab):
+            seen.add(key)
+            found.append(_event_conflict("polarity", a, b, _polarity_text(a, b, antonyms), "major"))
+        elif a.negated == b.negated and not antonyms and aa and ab and not aa & ab and pa:
+            seen.add(key)
+            found.append(
+                _event_conflict(
+                    "actor", a, b, f"{_who(a)} says {a.agent} did it; {_who(b)} says {b.agent}.", "major"
+                )
+            )
+        elif a.negated == b.negated and not antonyms and a.place and b.place and not _places_agree(a, b):
+            seen.add(key)
+            found.append(
+                _event_conflict(
+                    "place", a, b, f"{_who(a)} places it in {a.place}; {_who(b)} in {b.place}.", "major"
+                )
+            )
+    return found
+
+
+def _places_agree(a: Claim, b: Claim) -> bool:
+    return bool(_entity_words(a.place) & _entity_words(b.place))
+
+
+def _polarity_text(a: Claim, b: Claim, antonyms: bool) -> str:
+    if antonyms:
+        return f"{_who(a)} says '{a.value}'; {_who(b)} says '{b.value}', its opposite."
+    yes, no = (b, a) if a.negated else (a, b)
+    return f"{_who(yes)} affirms '{yes.value}'; {_who(no)} denies it ('{no.value}')."
+
+
+def _event_conflict(kind: str, a: Claim, b: Claim, explanation: str, severity: str) -> Finding:
+    return Finding(
+        category="conflict",
+        kind=kind,
+        subject=a.subject if kind != "actor" else (a.patient or a.subject),
+        attribute=a.predicate or a.attribute,
+        severity=severity,
+        explanation=explanation,
+        statements=(_statement(a), _statement(b)),
+    )
+
+
+# --- attributions ----------------------------------------------------------------------------
+
+
+def _compare_attributions(analyses: Sequence[Analysis], embedder: Embedder) -> list[Finding]:
+    named = [
+        (an, at)
+        for an in analyses
+        for at in an.attributions
+        if at.speaker and at.speaker.lower() not in PRONOUNS and len(at.content.split()) >= 5
+    ]
+    if len(named) < 2:
+        return []
+    vectors = embedder.encode([at.content for _, at in named])
+    found: list[Finding] = []
+    for i, j in itertools.combinations(range(len(named)), 2):
+        (an_a, a), (an_b, b) = named[i], named[j]
+        if a.article == b.article or float(vectors[i] @ vectors[j]) < ATTRIBUTION_MIN_SIM:
+            continue
+        if _entity_words(a.speaker) & _entity_words(b.speaker):
+            continue
+        found.append(
+            Finding(
+                category="conflict",
+                kind="attribution",
+                subject=_short(a.content),
+                attribute="source",
+                severity="minor",
+                explanation=f"the same words are ascribed to {a.speaker} ({a.article}) and to {b.speaker} ({b.article}).",
+                statements=(_attribution_statement(an_a, a), _attribution_statement(an_b, b)),
+            )
+        )
+    return found
+
+
+def _attribution_statement(analysis: Analysis, at: Attribution) -> Statement:
+    start = min(at.content_start, at.cue_start, at.speaker_start if at.speaker_start is not None else at.cue_start)
+    end = max(at.content_end, at.cue_end, at.speaker_end or 0)
+    for s in analysis.sentences:
+        if s.start <= start < s.end:
+            start = s.start
+        if s.start < end <= s.end:
+            end = s.end
+    return Statement(at.article, analysis.article.text[start:end], start, end, at.speaker, at.speaker)
+
+
+# --- statements: agreements and unique facts -------------------------------------------------
+
+
+def _content_words(s: Sentence) -> set[str]:
+    return {w.strip(".,;:'\"“”‘’()").lower() for w in s.text.split() if len(w) > 3} - _STOP
+
+
+_STOP = frozenset(
+    "that this with from have were been their they said says would could about which there after "
+    "before while into over also than them when what where more most some such only other".split()
+)
+
+
+def _agree_statements(analyses: Sequence[Analysis], index: _Index) -> list[Finding]:
+    edges: list[tuple[Sentence, Sentence, float]] = []
+    for x, y in itertools.combinations(analyses, 2):
+        if not x.sentences or not y.sentences:
+            continue
+        rows_x = [index.rows[(s.article, s.index)] for s in x.sentences]
+        rows_y = [index.rows[(s.article, s.index)] for s in y.sentences]
+        sims = index.vectors[rows_x] @ index.vectors[rows_y].T
+        for i, j in zip(*np.nonzero(sims >= AGREEMENT_MIN_SIM), strict=True):
+            # mutual best match keeps one pairing per sentence
+            if sims[i].argmax() == j and sims[:, j].argmax() == i:
+                sx, sy = x.sentences[i], y.sentences[j]
+                if _content_words(sx) & _content_words(sy):
+                    edges.append((sx, sy, float(sims[i, j])))
+    nodes = list(dict.fromkeys(s for e in edges for s in e[:2]))
+    position = {s: k for k, s in enumerate(nodes)}
+    found: list[Finding] = []
+    for group in _components(len(nodes), [(position[a], position[b]) for a, b, _ in edges]):
+        members = sorted((nodes[k] for k in group), key=lambda s: (s.article, s.start))
+        sims = [sim for a, b, sim in edges if a in members and b in members]
+        shared = set.intersection(*(_content_words(s) for s in members))
+        found.append(
+            Finding(
+                category="agreement",
+                kind="statement",
+                subject=", ".join(sorted(shared)[:4]) or "statement",
+                attribute="statement",
+                explanation=f"{len({s.article for s in members})} reports say this in close paraphrase "
+                f"(similarity {min(sims):.2f}).",
+                statements=tuple(Statement(s.article, s.text, s.start, s.end) for s in members),
+            )
+        )
+    return found
+
+
+def _unique(analyses: Sequence[Analysis], index: _Index, used: set[tuple[str, int]]) -> list[Finding]:
+    if len(analyses) < 2:
+        return []
+    found: list[Finding] = []
+    for an in analyses:
+        others = [index.rows[(s.article, s.index)] for o in analyses if o is not an for s in o.sentences]
+        if not others:
+            continue
+        claims_by_sentence: dict[int, list[Claim]] = {}
+        for c in an.claims:
+            claims_by_sentence.setdefault(c.sentence.index, []).append(c)
+        for s in an.sentences:
+            if (s.article, s.start) in used or len(s.text.split()) < UNIQUE_MIN_TOKENS:
+                continue
+            claims = claims_by_sentence.get(s.index, [])
+            if not any(c.kind == "event" for c in claims):
+                continue
+            best = float((index.vectors[others] @ index.vectors[index.rows[(s.article, s.index)]]).max())
+            if best >= UNIQUE_MAX_SIM:
+                continue
+            main = next((c for c in claims if c.kind == "event"), claims[0])
+            speaker = next((c.speaker for c in claims if c.speaker), None)
+            found.append(
+                Finding(
+                    category="unique",
+                    kind="fact",
+                    subject=main.subject,
+                    attribute=main.attribute,
+                    explanation=f"only {s.article} reports this (closest sentence elsewhere: similarity {best:.2f}).",
+                    statements=(Statement(s.article, s.text, s.start, s.end, None, speaker),),
+                )
+            )
+    return found
+
+
+# --- shared helpers --------------------------------------------------------------------------
+
+
+def _components(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (union-find) of the nodes touched by ``edges``."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    touched = sorted({x for e in edges for x in e})
+    groups: dict[int, list[int]] = {}
+    for x in touched:
+        groups.setdefault(find(x), []).append(x)
+    return list(groups.values())
+
+
+def _statement(c: Claim) -> Statement:
+    s = c.sentence
+    return Statement(c.article, s.text, s.start, s.end, c.value, c.speaker)
+
+
+def _agreement(kind: str, claims: list[Claim], explanation: str) -> Finding:
+    voices = _one_per_voice(claims)
+    return Finding(
+        category="agreement",
+        kind=kind,
+        subject=_subject(claims),
+        attribute=claims[0].attribute,
+        explanation=explanation,
+        statements=tuple(_statement(c) for c in voices),
+    )
+
+
+def _one_per_voice(claims: list[Claim]) -> list[Claim]:
+    """One claim per (article, speaker, value), in article order."""
+    seen: dict[tuple[str, str | None, str], Claim] = {}
+    for c in sorted(claims, key=lambda c: (c.article, c.start)):
+        seen.setdefault((c.article, c.speaker, c.value), c)
+    return list(seen.values())
+
+
+def _who(c: Claim) -> str:
+    return f"{c.article} ({c.speaker})" if c.speaker else c.article
+
+
+def _subject(claims: list[Claim]) -> str:
+    subjects = [c.subject for c in claims if c.subject]
+    return max(set(subjects), key=subjects.count) if subjects else ""
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _first_position(f: Finding) -> tuple[str, int]:
+    s = f.statements[0]
+    return (s.article, s.start)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding whose evidence sentences are all covered by an earlier, more specific one."""
+    kept: list[Finding] = []
+    covered: list[set[tuple[str, int]]] = []
+    for f in findings:
+        spans = {(s.article, s.start) for s in f.statements}
+        if any(spans <= c for c in covered):
+            continue
+        kept.append(f)
+        covered.append(spans)
+    return kept
+
+

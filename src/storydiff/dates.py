@@ -1,0 +1,130 @@
+"""Dates in text, resolved against the article's publication date.
+
+spaCy finds the DATE expressions; each is resolved to a calendar day with
+dateparser, except weekdays, which news writing uses for the current week:
+"Friday" in a report published on Friday 1 April is 1 April, and "Tuesday" is
+the Tuesday just before. Vague expressions ("last week", "recently", "for
+years") carry no comparable day and are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import dateparser
+from spacy.tokens import Doc, Span
+
+from .records import DateMention
+
+__all__ = ["extract_dates", "resolve_date"]
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+)  # fmt: skip
+# Words that narrow a day without changing it ("early Tuesday", "Monday night").
+DAY_PARTS = re.compile(
+    r"\b(?:early|late|on|this|last|past|the|of|in|at|night|morning|evening|afternoon|overnight|"
+    r"midday|noon|midnight|dawn|around|about|by|until|since|from|before|after)\b",
+    re.IGNORECASE,
+)
+# Expressions that name a span of time, not a day: never compared as dates.
+VAGUE = re.compile(
+    r"\b(?:week|weeks|weekend|recent|recently|years?|decades?|months?|days|hours|minutes|season|"
+    r"ago|past|ongoing|century|era|times?|annual|daily|weekly|monthly|quarter)\b",
+    re.IGNORECASE,
+)
+RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+# A date without a year is put in the year that brings it closest to the
+# publication date: news reports mostly speak of the last or coming months.
+_YEAR_SHIFT = (-1, 0, 1)
+
+
+def _day_of(mention: str, published: dt.date) -> tuple[dt.date, str] | None:
+    words = re.findall(r"[a-z]+|\d+", mention.lower())
+    if not words:
+        return None
+    for word, shift in RELATIVE_DAYS.items():
+        if word in words:
+            return published + dt.timedelta(days=shift), "day"
+    has_month = any(w in MONTHS for w in words)
+    has_day_number = any(w.isdigit() and 1 <= int(w) <= 31 and len(w) <= 2 for w in words)
+    has_year = any(w.isdigit() and len(w) == 4 for w in words)
+    weekday = next((w for w in words if w in WEEKDAYS), None)
+    if weekday and not has_month:
+        if VAGUE.search(mention) and "last" not in words:
+            return None
+        back = (published.weekday() - WEEKDAYS.index(weekday)) % 7
+        if "last" in words and back == 0:
+            back = 7
+        return published - dt.timedelta(days=back), "day"
+    if VAGUE.search(mention) and not has_month:
+        return None
+    if not (has_month or has_year):
+        return None
+    core = DAY_PARTS.sub(" ", mention).strip(" ,.")
+    parsed = _parse(core)
+    if parsed is None:
+        return None
+    granularity = "day" if has_day_number and has_month else "month" if has_month else "year"
+    if not has_year:
+        candidates = []
+        for shift in _YEAR_SHIFT:
+            try:
+                candidates.append(parsed.replace(year=published.year + shift))
+            except ValueError:  # 29 February in a common year
+                continue
+        parsed = min(candidates, key=lambda d: abs((d - published).days))
+    if granularity == "year":
+        parsed = dt.date(parsed.year, 1, 1)
+    elif granularity == "month":
+        parsed = parsed.replace(day=1)
+    return parsed, granularity
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> dt.date | None:
+    result = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    return result.date() if result else None
+
+
+def resolve_date(mention: str, published: dt.date) -> tuple[str, str] | None:
+    """Resolve a date expression to (ISO day, granularity), or None when it names no day.
+
+    >>> resolve_date("Feb. 24", dt.date(2022, 4, 1))
+    ('2022-02-24', 'day')
+    """
+    found = _day_of(mention, published)
+    if found is None:
+        return None
+    day, granularity = found
+    return day.isoformat(), granularity
+
+
+def extract_dates(doc_or_span: Doc | Span, published: dt.date | None) -> list[DateMention]:
+    """Find the DATE entities of a parsed text and resolve them against ``published``.
+
+    Without a publication date only expressions that name their own year and
+    month (or day and month) can be resolved; the rest are skipped.
+    """
+    base = published or dt.date.today()
+    mentions: list[DateMention] = []
+    for ent in doc_or_span.ents:
+        if ent.label_ != "DATE":
+            continue
+        if published is None and not re.search(r"\d{4}", ent.text):
+            continue
+        found = resolve_date(ent.text, base)
+        if found is None:
+            continue
+        iso, granularity = found
+        mentions.append(DateMention(ent.text, ent.start_char, ent.end_char, iso, granularity, ent.root.i))
+    return mentions

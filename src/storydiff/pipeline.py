@@ -1,0 +1,96 @@
+"""The storydiff pipeline, stage by stage.
+
+::
+
+    ingest    sources.load_inputs     files, HTML, URLs, stdin -> Article (+ rejected inputs)
+    extract   (inside ingest)         main text and metadata (trafilatura), language check
+    analyze   nlp.parse_many          furniture blanked, spaCy parse, sentences at line breaks
+    claims    claims.analyze          quantities, dates, attributions, events -> Claim
+    align     compare.compare_analyses  sentence embeddings + explicit alignment rules
+    compare   (inside align)          conflicts, agreements, unique facts -> Finding
+    report    Report                  rendered by render.RENDERERS (terminal, Markdown, JSON, HTML)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib import resources
+from typing import TextIO
+
+import httpx
+
+from .claims import analyze
+from .compare import compare_analyses
+from .embeddings import Embedder, default_embedder
+from .errors import NoArticlesError
+from .nlp import parse_many
+from .records import Analysis, Article, Rejection, Report
+from .settings import Settings
+from .sources import load_inputs
+
+__all__ = ["analyze_articles", "compare_articles", "demo_paths", "run"]
+
+# Called with (stage name, done, total) as the pipeline advances.
+Progress = Callable[[str, int, int], None]
+
+
+def run(
+    specs: Sequence[str],
+    settings: Settings | None = None,
+    *,
+    embedder: Embedder | None = None,
+    client: httpx.Client | None = None,
+    stdin: TextIO | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Read the inputs and compare them: the whole pipeline in one call."""
+    settings = settings or Settings()
+    loaded = load_inputs(specs, settings, client=client, stdin=stdin)  # ingest + extract
+    if not loaded.articles:
+        reasons = "; ".join(f"{r.input}: {r.reason}" for r in loaded.rejected) or "no input given"
+        raise NoArticlesError(f"no usable report to compare ({reasons})")
+    return compare_articles(loaded.articles, embedder=embedder, rejected=loaded.rejected, progress=progress)
+
+
+def analyze_articles(articles: Sequence[Article], progress: Progress | None = None) -> list[Analysis]:
+    """Parse each article and read its sentences, attributions and claims."""
+    analyses = []
+    for n, (article, doc) in enumerate(zip(articles, parse_many(a.text for a in articles), strict=True)):
+        analyses.append(analyze(article, doc))  # claims
+        if progress:
+            progress("analyze", n + 1, len(articles))
+    return analyses
+
+
+def compare_articles(
+    articles: Sequence[Article],
+    *,
+    embedder: Embedder | None = None,
+    rejected: Sequence[Rejection] = (),
+    progress: Progress | None = None,
+) -> Report:
+    """Compare already-loaded articles and build the report."""
+    analyses = analyze_articles(articles, progress)  # analyze + claims
+    if progress:
+        progress("compare", 0, 1)
+    conflicts, agreements, unique = compare_analyses(analyses, embedder or default_embedder())  # align
+    if progress:
+        progress("compare", 1, 1)
+    warnings = tuple(f"{r.input}: {r.reason}" for r in rejected)
+    if len(articles) == 1:
+        warnings += (f"only one report ({articles[0].id}): showing its inner conflicts and attributions",)
+    return Report(
+        articles=tuple(articles),
+        conflicts=tuple(conflicts),
+        agreements=tuple(agreements),
+        unique=tuple(unique),
+        attributions=tuple(at for a in analyses for at in a.attributions),
+        rejected=tuple(rejected),
+        warnings=warnings,
+    )
+
+
+def demo_paths() -> list[str]:
+    """Paths of the demo reports bundled with the package (a fictional event, four outlets)."""
+    folder = resources.files("storydiff") / "demo"
+    return sorted(str(p) for p in folder.iterdir() if p.name.endswith(".txt"))
