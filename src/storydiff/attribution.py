@@ -84,6 +84,10 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Parts of a speaker phrase that describe rather than name it.
 _DESCRIPTOR_DEPS = frozenset({"relcl", "acl", "punct", "cc"})
 
+# "I think" or "we said" inside a quotation is the quoted speaker talking; the
+# outer attribution already names them, so such cues are not attributions.
+_FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
+
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_PRONOUNS = frozenset({"it", "they", "them"})
 
@@ -208,6 +212,8 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
     """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
     doc = verb.doc
     subject = _subject(verb)
+    if subject is not None and subject.lower_ in _FIRST_SECOND_PERSON and _inside(verb.idx, quotes):
+        return None
     speaker: Token | None = subject
     if subject is not None and subject.dep_ == "nsubjpass" or subject is None and _is_passive(verb):
         speaker = _passive_agent(verb)
@@ -218,7 +224,7 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
     quote = _adjacent_quotes(verb, subject, quotes)
     if quote is not None and (content is None or _overlaps(content, quote)):
         content = (min(quote[0], content[0]), max(quote[1], content[1])) if content else quote
-    if content is None and verb.dep_ in _INTERJECTED_DEPS and verb.head.i != verb.i and subject is not None:
+    if content is None and _is_interjected(verb, subject):
         content = _span_without(verb.head, verb, sent)
     if content is None and verb.lemma_.lower() in _OBJECT_CONTENT_VERBS:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -294,6 +300,16 @@ def _subject(verb: Token) -> Token | None:
             return None
         current = current.head
     return None
+
+
+def _is_interjected(verb: Token, subject: Token | None) -> bool:
+    """True for a cue set off by punctuation inside or after the clause it reports on."""
+    if verb.dep_ not in _INTERJECTED_DEPS or verb.head.i == verb.i or subject is None:
+        return False
+    if subject.head.i != verb.i:
+        return False
+    left = verb.left_edge
+    return left.i > verb.sent.start and verb.doc[left.i - 1].is_punct
 
 
 def _is_passive(verb: Token) -> bool:
@@ -377,6 +393,10 @@ def _tokens_extent(tokens: Sequence[Token]) -> tuple[int, int] | None:
 
 def _subtree_span(token: Token) -> tuple[int, int]:
     return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
+def _inside(offset: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < offset < end for start, end in spans)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -22,6 +22,7 @@ backslash-escapes the characters that would turn it into markup or links.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
 import io
@@ -324,8 +325,16 @@ def _attribution_from(r: _Reader) -> Attribution:
 
 
 def render_json(report: Report) -> str:
-    """Render ``report`` as the JSON contract: indented by 2, UTF-8 text as is, trailing newline."""
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    """Render ``report`` as the JSON contract: indented by 2, non-ASCII text as is, trailing newline.
+
+    Control characters and bidirectional overrides are written as ``\\uXXXX``
+    escapes, so the output is safe to print to a terminal and loads back exactly.
+    """
+    text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
+    # json.dumps escapes C0 controls but not DEL, C1 controls or bidi overrides;
+    # escaping those too keeps the JSON exact and safe to print to a terminal.
+    # They can only occur inside strings, where a \u escape means the same.
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -380,6 +389,24 @@ def _values(finding: Finding) -> list[tuple[str, list[str]]]:
     return list(by_value.items())
 
 
+# Characters that must not reach a terminal from a web page: C0 controls other
+# than tab and newline (ESC starts the sequences that recolour, retitle or clear a
+# terminal), DEL, C1 controls (U+009B is a one-character CSI on some terminals)
+# and the bidirectional overrides that make displayed text differ from its
+# characters. Display formats show each as U+FFFD, one character for one, so
+# offsets stay valid; JSON keeps them exactly, escaped.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def _esc(text: str) -> str:
+    return html.escape(_visible(text))
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -427,6 +454,7 @@ def print_terminal(report: Report, console: Console) -> None:
     with the value highlighted. Unique facts and attributions are capped (see
     :data:`TERMINAL_UNIQUE_PER_ARTICLE`); the other formats carry everything.
     """
+    report = _displayable(report)
     console.print(_term_header(report))
     console.print(Text(summarize(report), style="bold"))
     _term_conflicts(report, console)
@@ -443,10 +471,24 @@ def print_terminal(report: Report, console: Console) -> None:
             console.print(Text.assemble(("! ", "bold yellow"), warning))
 
 
+def _displayable(record: Any) -> Any:
+    """Return ``record`` with every string passed through :func:`_visible` (for the terminal)."""
+    if isinstance(record, str):
+        return _visible(record)
+    if isinstance(record, tuple):
+        return tuple(_displayable(item) for item in record)
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        changes = {f.name: _displayable(getattr(record, f.name)) for f in dataclasses.fields(record)}
+        return dataclasses.replace(record, **changes)
+    return record
+
+
 def _term_header(report: Report) -> Panel:
     table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
     for column in ("id", "outlet", "published", "lang", "title / source"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("id", "published", "lang"))
+        # The title takes the spare width; the short columns stay as narrow as their content.
+        ratio = 1 if column == "title / source" else None
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "published", "lang"), ratio=ratio)
     for a in report.articles:
         # Cells are Text, never str: a str cell would be parsed as rich markup.
         table.add_row(
@@ -622,7 +664,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!])")
 def _md(text: str | None, empty: str = "—") -> str:
     if not text:
         return empty
-    return _MD_SPECIAL.sub(r"\\\1", _one_line(text))
+    return _MD_SPECIAL.sub(r"\\\1", _one_line(_visible(text)))
 
 
 def _md_statement(s: Statement) -> str:
@@ -791,7 +833,7 @@ def _collect_spans(report: Report) -> dict[str, list[_Span]]:
 
 def _highlight(text: str, spans: list[_Span]) -> str:
     """Return ``text`` escaped, with each span wrapped in ``<mark>``; overlapping spans split into pieces."""
-    e = html.escape
+    e = _esc
     bounds = sorted({0, len(text)} | {sp.start for sp in spans} | {sp.end for sp in spans})
     out: list[str] = []
     for lo, hi in itertools.pairwise(bounds):
@@ -822,15 +864,12 @@ def _html_with_value(text: str, value: str | None) -> str:
     """Escape ``text``, with the first occurrence of ``value`` in it (any case) in bold."""
     found = re.search(re.escape(value), text, re.IGNORECASE) if value else None
     if not found:
-        return html.escape(text)
-    return (
-        f"{html.escape(text[: found.start()])}<strong>{html.escape(found.group())}</strong>"
-        f"{html.escape(text[found.end() :])}"
-    )
+        return _esc(text)
+    return f"{_esc(text[: found.start()])}<strong>{_esc(found.group())}</strong>{_esc(text[found.end() :])}"
 
 
 def _html_statement_rows(finding: Finding, linked: set[str], outlets: dict[str, str]) -> str:
-    e = html.escape
+    e = _esc
     rows = []
     for s in finding.statements:
         anchor = statement_anchor(s)
@@ -851,7 +890,7 @@ def _html_statement_rows(finding: Finding, linked: set[str], outlets: dict[str, 
 
 
 def _html_finding(finding: Finding, category: str, n: int, linked: set[str], outlets: dict[str, str]) -> str:
-    e = html.escape
+    e = _esc
     severity = ""
     if category == "conflict" and finding.severity:
         severity = f' <span class="severity {e(finding.severity)}">{e(finding.severity)}</span>'
@@ -874,7 +913,7 @@ def render_html(report: Report) -> str:
     each statement highlighted with ``<mark class="conflict|agreement|unique"
     id="<article>-<start>-<end>">``, linked from its finding and back.
     """
-    e = html.escape
+    e = _esc
     spans = _collect_spans(report)
     linked = {sp.anchor for found in spans.values() for sp in found}
     outlets = _outlets(report)
@@ -889,7 +928,8 @@ def render_html(report: Report) -> str:
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{e(csp)}">',
+        # Built from constants and a base64 hash only: nothing in it needs escaping.
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",

