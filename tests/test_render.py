@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -690,3 +691,29 @@ def test_html_skips_highlight_for_offsets_outside_the_text():
     assert '<div class="body">Short.</div>' in page
     assert 'href="#a1-50-60"' not in page
     assert "“elsewhere”" in page
+
+
+def test_contract_document_example_is_a_valid_report():
+    # docs/json-contract.md must show a report storydiff reads back unchanged, with true offsets
+    doc = (Path(__file__).parents[1] / "docs" / "json-contract.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", doc, re.S)
+    assert block
+    data = json.loads(block.group(1))
+    assert report_to_dict(report_from_dict(data)) == data
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    for section in ("conflicts", "agreements", "unique"):
+        for finding in data[section]:
+            for s in finding["statements"]:
+                assert texts[s["article"]][s["start"] : s["end"]] == s["text"]
+    for at in data["attributions"]:
+        text = texts[at["article"]]
+        assert text[at["cue_start"] : at["cue_end"]] == at["cue"]
+        assert text[at["content_start"] : at["content_end"]] == at["content"]
+        assert at["speaker"] in text[at["speaker_start"] : at["speaker_end"]]
+    # every key documented in a table is one the renderer writes, and the other way round
+    documented = set(re.findall(r"^\| `(\w+)`(?:, `(\w+)`)? \|", doc, re.M))
+    names = {name for pair in documented for name in pair if name}
+    written = set(data) | {k for a in data["articles"] for k in a} | set(data["conflicts"][0])
+    written |= set(data["conflicts"][0]["statements"][0]) | set(data["attributions"][0])
+    written |= set(data["rejected"][0])
+    assert names == written

@@ -63,12 +63,37 @@ SPEECH_VERBS = frozenset(
 # Verbs whose direct object is the addressee, not the content ("told reporters").
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "advise", "warn"})
 
-# Verbs whose direct object can stand for the content on its own ("denied the
-# report", "confirmed the deaths"). Kept narrow: "said something" or "wrote a
-# book" carry no claim a later stage can compare.
+# Verbs whose object stands for the content on its own: a reported fact ("denied
+# the report", "confirmed the deaths") or a stated stance ("called the plan a
+# failure", "vowed to resign", "criticized the decision"). Drawn from the stance
+# cues of attribution corpora (PolNeAR); "said something" or "wrote a book"
+# carry no claim, so say/write are not here.
 _OBJECT_CONTENT_VERBS = frozenset(
-    {"announce", "confirm", "deny", "report", "reveal", "disclose", "dispute", "predict", "estimate"}
-)
+    {
+        "accuse", "agree", "announce", "applaud", "ask", "attack", "blame", "blast", "call",
+        "cite", "condemn", "confirm", "criticise", "criticize", "decline", "defend", "demand",
+        "denounce", "deny", "describe", "disclose", "dismiss", "dispute", "endorse",
+        "estimate", "oppose", "pledge", "praise", "predict", "promise", "propose", "question",
+        "refuse", "reject", "report", "reveal", "slam", "support", "threaten", "urge", "vow",
+        "welcome",
+    }
+)  # fmt: skip
+
+# Verb + preposition cues whose prepositional object is the content ("called
+# for a recount", "pointed to the polls"); the preposition joins the cue.
+_PREPOSITION_CUES = frozenset(
+    {
+        ("call", "for"), ("call", "on"), ("point", "to"), ("refer", "to"), ("talk", "about"),
+        ("warn", "of"), ("warn", "about"), ("complain", "about"), ("speak", "about"),
+        ("argue", "for"), ("argue", "against"), ("push", "for"), ("insist", "on"),
+    }
+)  # fmt: skip
+
+# Children of a stance verb that make up its content together ("called [the
+# plan] [a failure]", "urged [Congress] [to act]").
+_OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "dative"})
+
+_CUE_LEMMAS = SPEECH_VERBS | _OBJECT_CONTENT_VERBS | {verb for verb, _ in _PREPOSITION_CUES}
 
 # Dependency labels by which a cue hangs off the clause it reports on when the
 # parser makes the reported clause the main one ("The attack, officials said,
@@ -79,6 +104,8 @@ _INTERJECTED_DEPS = frozenset({"parataxis", "ccomp", "advcl"})
 # ("X denied it, saying C"; "X said A and added B").
 _SUBJECT_SHARING_DEPS = frozenset({"advcl", "conj", "xcomp"})
 
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 # Parts of a speaker phrase that describe rather than name it.
@@ -87,6 +114,11 @@ _DESCRIPTOR_DEPS = frozenset({"relcl", "acl", "punct", "cc"})
 # "I think" or "we said" inside a quotation is the quoted speaker talking; the
 # outer attribution already names them, so such cues are not attributions.
 _FIRST_SECOND_PERSON = frozenset({"i", "we", "you", "me", "us"})
+
+# Verbs that take a clause without reporting anyone's words or view.
+_NON_STANCE_VERBS = frozenset(
+    {"allow", "be", "do", "ensure", "go", "have", "help", "let", "make", "mean", "need", "see"}
+)
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_PRONOUNS = frozenset({"it", "they", "them"})
@@ -155,7 +187,9 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
             item: _Found | None = None
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 item = _according_to(token, index)
-            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in SPEECH_VERBS:
+            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _CUE_LEMMAS:
+                item = _verb_cue(token, sent, index, quotes)
+            elif token.pos_ == "VERB" and token.is_alpha and _is_stance_verb(token):
                 item = _verb_cue(token, sent, index, quotes)
             if item is not None:
                 seen_cues.add(token.i)
@@ -226,16 +260,23 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
         content = (min(quote[0], content[0]), max(quote[1], content[1])) if content else quote
     if content is None and _is_interjected(verb, subject):
         content = _span_without(verb.head, verb, sent)
-    if content is None and verb.lemma_.lower() in _OBJECT_CONTENT_VERBS:
-        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        if obj is not None:
-            content = _subtree_span(obj)
+    cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    lemma = verb.lemma_.lower()
+    if content is None:
+        preposition = next(
+            (c for c in verb.children if c.dep_ == "prep" and (lemma, c.lower_) in _PREPOSITION_CUES), None
+        )
+        if preposition is not None and any(c.dep_ in ("pobj", "pcomp") for c in preposition.children):
+            cue_tokens.append(preposition)
+            content = _tokens_extent([t for t in preposition.subtree if t.i != preposition.i])
+    if content is None and lemma in _OBJECT_CONTENT_VERBS:
+        objects = [c for c in verb.children if c.dep_ in _OBJECT_DEPS]
+        content = _tokens_extent([t for c in objects for t in c.subtree])
     if content is None:
         return None
     content = _trim(doc, *content)
     if content[0] >= content[1]:
         return None
-    cue_tokens = [verb] + [c for c in verb.children if c.dep_ == "prt"]
     cue_start = min(t.idx for t in cue_tokens)
     cue_end = max(t.idx + len(t) for t in cue_tokens)
     speaker_span = _subtree_span(speaker) if speaker is not None else None
@@ -290,16 +331,35 @@ def _according_to(according: Token, sent_index: int) -> _Found | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    """The subject of ``verb``, borrowed from the verb it hangs off for "saying"/"and added"."""
+    """The subject of ``verb``, borrowed from the verb it hangs off for "saying"/"and added".
+
+    A relative pronoun stands for the noun its clause modifies ("Smith, who
+    said ..."), and a participle modifying a noun has that noun as its speaker
+    ("a statement announcing ...").
+    """
     current = verb
     for _ in range(4):  # a few links at most: "X said A, adding B and warning C"
         subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
         if subject is not None:
+            if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                return current.head
             return subject
+        if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
+            return current.head
         if current.dep_ not in _SUBJECT_SHARING_DEPS or current.head.i == current.i:
             return None
         current = current.head
     return None
+
+
+def _is_stance_verb(verb: Token) -> bool:
+    """A verb outside the lexicon that takes a clause as its object and has a nominal subject."""
+    if verb.lemma_.lower() in _NON_STANCE_VERBS:
+        return False
+    if not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lower_ not in ("it", "this", "that", "there")
 
 
 def _is_interjected(verb: Token, subject: Token | None) -> bool:
@@ -308,8 +368,8 @@ def _is_interjected(verb: Token, subject: Token | None) -> bool:
         return False
     if subject.head.i != verb.i:
         return False
-    left = verb.left_edge
-    return left.i > verb.sent.start and verb.doc[left.i - 1].is_punct
+    first = next(t for t in verb.subtree if not t.is_punct)
+    return first.i > verb.sent.start and verb.doc[first.i - 1].is_punct
 
 
 def _is_passive(verb: Token) -> bool:

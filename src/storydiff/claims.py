@@ -42,7 +42,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"})
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 # Prepositions that tie a measure to what it is measured against ("25 miles from the border").
-REFERENCE_PREPS = frozenset({"from", "to", "of", "away", "off", "outside", "north", "south", "east", "west"})
+REFERENCE_PREPS = frozenset({"from", "to", "away", "off", "outside", "north", "south", "east", "west"})
 PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
 
 
@@ -89,8 +89,8 @@ def _quantity_claim(
     # the unit or counted noun the number modifies ("miles", "workers")
     head = number.head if number.dep_ in {"nummod", "quantmod", "compound", "nmod"} else number
     predicate = _predicate_of(head)
-    frame = _frame_of(head, predicate)
-    reference = _reference_after(doc, q.end, sent.end)
+    frame = [k for k in _frame_of(head, predicate) if k not in _span_lemmas(doc, q.start, q.end)]
+    reference = _reference_after(doc, q.end, sent.end_char)
     keys = set(frame)
     if reference:
         keys.add("ref:" + reference[0])
@@ -293,12 +293,22 @@ def _is_speech(token: Token) -> bool:
     return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "ADP"}
 
 
+def _span_lemmas(doc: Doc, start: int, end: int) -> set[str]:
+    return {t.lemma_.lower() for t in doc if start <= t.idx < end}
+
+
 def _predicate_of(token: Token) -> Token | None:
-    """The nearest verb above ``token`` that is not a speech verb."""
+    """The nearest verb above ``token`` that is not a speech verb.
+
+    A noun phrase in apposition ("Belgorod, a city of 69,000 people, is located...")
+    describes its noun, not the clause: the search stops there.
+    """
     current = token
     for _ in range(8):
         if current.pos_ == "VERB" and not _is_speech(current):
             return current
+        if current.dep_ == "appos":
+            return None
         if current.head is current or _is_speech(current.head):
             return current if current.pos_ == "VERB" else None
         current = current.head
@@ -357,7 +367,7 @@ def _subject_for(token: Token, sent: Span) -> str | None:
         if current.head is current:
             break
         current = current.head
-    names = [e for e in sent.ents if e.label_ in NAME_LABELS]
+    names = [e for e in sent.ents if e.label_ in NAME_LABELS - {"NORP"}]
     if names:
         return names[0].text
     return None

@@ -46,7 +46,7 @@ WEAK_QUANTITY_MIN_SIM = 0.45  # same counted noun and value, different predicate
 EVENT_MIN_SIM = 0.50  # two event clauses describe the same event
 DATE_MIN_SIM = 0.40
 ATTRIBUTION_MIN_SIM = 0.80  # two attributed contents are the same statement
-UNIQUE_MAX_SIM = 0.50  # below this against every other report, a sentence is unique
+UNIQUE_MAX_SIM = 0.60  # below this against every other report, nothing else says it: unique
 UNIQUE_MIN_TOKENS = 6  # shorter lines (bylines, captions) are not reported as unique facts
 # Rounded figures in news differ by a few percent without disagreeing (1.2 million vs 1,180,000).
 ROUNDING_TOLERANCE = 0.02
@@ -54,6 +54,31 @@ ROUNDING_TOLERANCE = 0.02
 MAJOR_RATIO = 1.5
 # Counted nouns that stand for any group of people: "no one" matches "two workers".
 GENERIC_NOUNS = frozenset({None, "people", "person", "one", "individual", "resident", "civilian", "victim"})
+# Counted nouns for kinds of people: two of them may count the same crowd
+# ("4,000 people marched" / "15,000 demonstrators filled the streets") when the
+# sentences say the same thing (CONTEXT_MIN_SIM).
+PERSON_NOUNS = frozenset(
+    "people person protester demonstrator marcher resident worker employee civilian soldier troop "
+    "firefighter passenger student teacher patient child adult man woman voter member supporter "
+    "fan spectator victim casualty refugee migrant officer police staff participant attendee".split()
+)
+CONTEXT_MIN_SIM = 0.62  # sentences this close state the same measure even with other words
+NOUN_MATCH_MIN_SIM = 0.45  # the same counted noun in sentences this close is the same count
+# Predicates that name the same act in news copy, grouped; first word is the class name.
+SYNONYMS = {
+    w: group[0]
+    for group in [
+        ("approve", "clear", "authorize", "authorise", "license", "endorse"),
+        ("arrest", "detain", "apprehend"),
+        ("kill", "slay"),
+        ("injure", "hurt", "wound"),
+        ("rescue", "save", "pull", "haul", "airlift"),
+        ("land", "touch", "divert"),
+        ("start", "begin", "break", "erupt"),
+        ("rule", "decide", "find"),
+    ]
+    for w in group
+}
 # Predicate pairs that contradict each other without a negation.
 ANTONYMS = {
     frozenset(p)
@@ -93,7 +118,9 @@ def compare_analyses(
     d_conf, d_agree = _compare_dates([c for c in claims if c.kind == "date"], index)
     conflicts += q_conf + d_conf + _compare_events([c for c in claims if c.kind == "event"], index)
     conflicts += _compare_attributions(analyses, embedder)
-    agreements += q_agree + d_agree + _agree_statements(analyses, index)
+    disputed = {frozenset((a.article, a.start, b.article, b.start)) for f in conflicts
+                for a, b in itertools.combinations(f.statements, 2)}
+    agreements += q_agree + d_agree + _agree_statements(analyses, index, disputed)
     agreements = _dedupe(agreements)
     used = {(s.article, s.start) for f in conflicts + agreements for s in f.statements}
     unique = _unique(analyses, index, used)
@@ -148,15 +175,25 @@ def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
     if sim < QUANTITY_MIN_SIM:
         return None
     shared_frame = _frame_keys(a) & _frame_keys(b)
-    if (ra and ra == rb) or (shared_frame and (a.predicate == b.predicate or len(shared_frame) >= 2)):
-        return "strong"
-    if shared_frame and a.predicate is None or b.predicate is None and shared_frame:
-        return "strong"
     qa, qb = a.quantity, b.quantity
     assert qa is not None and qb is not None
-    if qa.noun and qa.noun == qb.noun and qa.noun not in GENERIC_NOUNS and sim >= WEAK_QUANTITY_MIN_SIM:
+    same_noun = bool(qa.noun and qa.noun == qb.noun and qa.noun not in GENERIC_NOUNS)
+    if ra and ra == rb:
+        return "strong"  # "25 miles from the border" / "20 miles from the border"
+    if shared_frame and (_same_act(a.predicate, b.predicate) or len(shared_frame) >= 2 or None in (a.predicate, b.predicate)):
+        return "strong"  # the number hangs on the same words: "injured", "city of"
+    if same_noun and (shared_frame or sim >= NOUN_MATCH_MIN_SIM):
+        return "strong"  # "a petition with 18,000 signatures" / "a petition carrying 22,000 signatures"
+    people = {qa.noun, qb.noun} <= PERSON_NOUNS | GENERIC_NOUNS
+    if people and sim >= CONTEXT_MIN_SIM and qa.dimension == "count":
+        return "strong"  # "4,000 people marched" / "15,000 demonstrators filled the streets"
+    if same_noun and sim >= WEAK_QUANTITY_MIN_SIM:
         return "weak"
     return None
+
+
+def _same_act(a: str | None, b: str | None) -> bool:
+    return a is not None and (a == b or SYNONYMS.get(a, a) == SYNONYMS.get(b or "", b))
 
 
 def _overlap(a: Claim, b: Claim) -> bool:
@@ -260,11 +297,15 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
     edges = []
     for i, j in itertools.combinations(range(len(claims)), 2):
         a, b = claims[i], claims[j]
-        if not _may_differ(a, b) or a.predicate != b.predicate:
+        if not _may_differ(a, b):
             continue
         shared = (set(a.keys) & set(b.keys)) - {a.predicate}
         sim = index.sim(a.sentence, b.sentence)
-        if sim >= DATE_MIN_SIM and (shared or sim >= AGREEMENT_MIN_SIM):
+        if not _same_act(a.predicate, b.predicate) and not (shared and sim >= AGREEMENT_MIN_SIM):
+            continue
+        same_day = _date_key(a, [a, b]) == _date_key(b, [a, b])
+        # the same day for the same predicate needs less context to count as one event
+        if sim >= DATE_MIN_SIM and (shared or same_day or sim >= AGREEMENT_MIN_SIM):
             edges.append((i, j))
     conflicts: list[Finding] = []
     agreements: list[Finding] = []
@@ -272,7 +313,6 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
         members = [claims[i] for i in group]
         by_day: dict[str, list[Claim]] = {}
         for c in members:
-            assert c.date is not None
             by_day.setdefault(_date_key(c, members), []).append(c)
         days = sorted(by_day)
         for day in days:
@@ -280,29 +320,33 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
                 agreements.append(
                     _agreement("date", by_day[day], f"{len({c.article for c in by_day[day]})} reports date it {day}.")
                 )
-        if len(days) >= 2:
-            first, last = by_day[days[0]][0], by_day[days[-1]][0]
-            if not _may_differ(first, last):
-                continue
-            gap = (_to_date(days[-1]) - _to_date(days[0])).days
-            sides = "; ".join(f"{_who(c)} says {c.value} ({_date_key(c, members)})" for c in _one_per_voice(members))
-            conflicts.append(
-                Finding(
-                    category="conflict",
-                    kind="date",
-                    subject=_subject(members),
-                    attribute=first.attribute,
-                    severity="minor" if gap <= 1 else "major",
-                    explanation=f"{sides}: {gap} day{'s' if gap != 1 else ''} apart.",
-                    statements=tuple(_statement(c) for c in _one_per_voice(members)),
-                )
+        if len(days) < 2:
+            continue
+        first, last = by_day[days[0]][0], by_day[days[-1]][0]
+        strong = (set(first.keys) & set(last.keys)) - {first.predicate}
+        if not _may_differ(first, last) or not (strong or index.sim(first.sentence, last.sentence) >= AGREEMENT_MIN_SIM):
+            continue
+        gap = (_to_date(days[-1]) - _to_date(days[0])).days
+        sides = "; ".join(f"{_who(c)} says {c.value} ({_date_key(c, members)})" for c in _one_per_voice(members))
+        conflicts.append(
+            Finding(
+                category="conflict",
+                kind="date",
+                subject=_subject(members),
+                attribute=first.attribute,
+                severity="minor" if gap <= 1 else "major",
+                explanation=f"{sides}: {gap} day{'s' if gap != 1 else ''} apart.",
+                statements=tuple(_statement(c) for c in _one_per_voice(members)),
             )
+        )
     return conflicts, agreements
 
 
 def _date_key(c: Claim, members: list[Claim]) -> str:
     """A day, or a month when any side only names the month (so 'March' agrees with 'March 3')."""
     assert c.date is not None
+    if any(m.date is not None and m.date.iso.startswith("--") for m in members):
+        return "--" + c.date.iso[-5:]
     if any(m.date is not None and m.date.granularity == "month" for m in members):
         return c.date.iso[:7]
     if any(m.date is not None and m.date.granularity == "year" for m in members):
@@ -313,6 +357,8 @@ def _date_key(c: Claim, members: list[Claim]) -> str:
 def _to_date(key: str):  # type: ignore[no-untyped-def]
     import datetime as dt
 
+    if key.startswith("--"):  # a day without a year: compare within one leap year
+        key = "2000" + key[1:]
     parts = [int(p) for p in key.split("-")] + [1, 1]
     return dt.date(parts[0], parts[1], parts[2])
 
@@ -333,13 +379,13 @@ def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
         if not _may_differ(a, b):
             continue
         antonyms = frozenset({a.predicate, b.predicate}) in ANTONYMS
-        if a.predicate != b.predicate and not antonyms:
+        if not _same_act(a.predicate, b.predicate) and not antonyms:
             continue
         sim = index.sim(a.sentence, b.sentence)
         if sim < EVENT_MIN_SIM:
             continue
         pa, pb = _entity_words(a.patient), _entity_words(b.patient)
-        if (pa or pb) and not (pa & pb):
+        if (pa or pb) and not (pa & pb) and not (pa and pb and sim >= CONTEXT_MIN_SIM):
             continue
         aa, ab = _entity_words(a.agent), _entity_words(b.agent)
         key = (a.sentence.start + hash(a.article), b.sentence.start + hash(b.article))
@@ -446,7 +492,10 @@ _STOP = frozenset(
 )
 
 
-def _agree_statements(analyses: Sequence[Analysis], index: _Index) -> list[Finding]:
+def _agree_statements(
+    analyses: Sequence[Analysis], index: _Index, disputed: set[frozenset]
+) -> list[Finding]:
+    """Pair sentences across reports that paraphrase each other (not those already in conflict)."""
     edges: list[tuple[Sentence, Sentence, float]] = []
     for x, y in itertools.combinations(analyses, 2):
         if not x.sentences or not y.sentences:
@@ -455,10 +504,11 @@ def _agree_statements(analyses: Sequence[Analysis], index: _Index) -> list[Findi
         rows_y = [index.rows[(s.article, s.index)] for s in y.sentences]
         sims = index.vectors[rows_x] @ index.vectors[rows_y].T
         for i, j in zip(*np.nonzero(sims >= AGREEMENT_MIN_SIM), strict=True):
-            # mutual best match keeps one pairing per sentence
-            if sims[i].argmax() == j and sims[:, j].argmax() == i:
+            # a best match in either direction keeps the pairings few and strong
+            if sims[i].argmax() == j or sims[:, j].argmax() == i:
                 sx, sy = x.sentences[i], y.sentences[j]
-                if _content_words(sx) & _content_words(sy):
+                pair = frozenset((sx.article, sx.start, sy.article, sy.start))
+                if pair not in disputed and _content_words(sx) & _content_words(sy):
                     edges.append((sx, sy, float(sims[i, j])))
     nodes = list(dict.fromkeys(s for e in edges for s in e[:2]))
     position = {s: k for k, s in enumerate(nodes)}

@@ -38,6 +38,8 @@ VAGUE = re.compile(
     r"ago|past|ongoing|century|era|times?|annual|daily|weekly|monthly|quarter)\b",
     re.IGNORECASE,
 )
+# A leap year, so that "29 February" resolves when the year is unknown.
+_NO_YEAR_BASE = dt.date(2000, 7, 1)
 RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 # A date without a year is put in the year that brings it closest to the
 # publication date: news reports mostly speak of the last or coming months.
@@ -112,19 +114,22 @@ def resolve_date(mention: str, published: dt.date) -> tuple[str, str] | None:
 def extract_dates(doc_or_span: Doc | Span, published: dt.date | None) -> list[DateMention]:
     """Find the DATE entities of a parsed text and resolve them against ``published``.
 
-    Without a publication date only expressions that name their own year and
-    month (or day and month) can be resolved; the rest are skipped.
+    Without a publication date, expressions that name their own year resolve
+    fully, a day and month without a year resolves to ``--MM-DD`` (ISO 8601's
+    yearless form), and weekdays or relative days are skipped.
     """
-    base = published or dt.date.today()
     mentions: list[DateMention] = []
     for ent in doc_or_span.ents:
         if ent.label_ != "DATE":
             continue
-        if published is None and not re.search(r"\d{4}", ent.text):
-            continue
-        found = resolve_date(ent.text, base)
+        found = resolve_date(ent.text, published or _NO_YEAR_BASE)
         if found is None:
             continue
         iso, granularity = found
+        if published is None and not re.search(r"\d{4}", ent.text):
+            # without a publication date only a day and month can be pinned: "--MM-DD"
+            if granularity != "day" or any(w in ent.text.lower() for w in (*WEEKDAYS, *RELATIVE_DAYS)):
+                continue
+            iso = "--" + iso[5:]
         mentions.append(DateMention(ent.text, ent.start_char, ent.end_char, iso, granularity, ent.root.i))
     return mentions

@@ -52,7 +52,7 @@ NEAR_TOLERANCE = 0.10
 # Hedge phrases (lowercase words) by how they turn a number into a range.
 APPROX_HEDGES = (
     "about", "around", "roughly", "approximately", "approx.", "approx", "some", "an estimated",
-    "estimated", "circa", "c.", "close to", "nearly about", "in the region of", "an average of",
+    "estimated", "circa", "c.", "in the region of", "an average of",
     "on average",
 )  # fmt: skip
 BELOW_HEDGES = ("nearly", "almost", "just under", "just below", "close to", "not quite")
@@ -63,7 +63,7 @@ AT_LEAST_HEDGES = (
 )  # fmt: skip
 AT_MOST_HEDGES = (
     "up to", "as many as", "as much as", "at most", "no more than", "fewer than", "less than",
-    "under", "below", "a maximum of", "not more than", "as high as", "nearly up to",
+    "under", "below", "a maximum of", "not more than", "as high as",
 )  # fmt: skip
 
 # The spelled-out numbers; "a"/"an" count as one only before a scale word.
@@ -127,6 +127,9 @@ _CHANGE_VERBS = {
 _CASUALTY_NOUNS = {"casualty", "death", "injury", "fatality", "victim", "loss", "damage", "harm",
                    "survivor", "dead", "injured", "wounded", "one", "body", "life"}
 _YEAR_RANGE = (1000, 2100)
+# After a glued "m" these make it metres, not millions ("a 300m long ship").
+_LENGTH_WORDS = {"long", "tall", "high", "wide", "deep", "away", "deeper", "higher", "above",
+                 "below", "from", "underground", "offshore"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +205,8 @@ def _units() -> dict[tuple[str, ...], _Unit]:
     add(_Unit("celsius", "temperature", "C"), "°c", "° c", "c", "degc", "deg c", "degrees celsius",
         "degree celsius", "celsius", "degrees c", "degree c", "degrees centigrade")
     fahrenheit = _Unit("fahrenheit", "temperature", "C", 5 / 9, -32 * 5 / 9)
-    add(fahrenheit, "°f", "° f", "f", "degf", "deg f", "degrees fahrenheit", "degree fahrenheit", "fahrenheit",
-        "degrees f", "degree f")
+    add(fahrenheit, "°f", "° f", "f", "degf", "deg f", "degrees fahrenheit", "degree fahrenheit",
+        "fahrenheit", "degrees f", "degree f")
     # A bare "degrees" may be a temperature in either scale or an angle: kept apart.
     add(_Unit("degree", "degree", "degree"), "degree", "degrees", "°")
     add(_Unit("second", "duration", "hour", 1 / 3600), "second", "seconds", "sec", "secs")
@@ -222,6 +225,8 @@ def _units() -> dict[tuple[str, ...], _Unit]:
     add(_Unit("percentage", "percent", "%"), "%", "percent", "per cent", "pct", "percentage", "pc")
     add(_Unit("percentage point", "percentage point", "pp"), "percentage point",
         "percentage points", "pp", "ppt", "ppts")
+    add(_Unit("basis point", "percentage point", "pp", 0.01), "basis point", "basis points", "bp",
+        "bps")
     add(_Unit("kilowatt", "power", "kW"), "kw", "kilowatt", "kilowatts")
     add(_Unit("megawatt", "power", "kW", 1e3), "mw", "megawatt", "megawatts")
     add(_Unit("gigawatt", "power", "kW", 1e6), "gw", "gigawatt", "gigawatts")
@@ -269,7 +274,8 @@ def _money(code: str, factor: float = 1.0, name: str | None = None) -> _Unit:
 # Signs and codes written before the amount ("$5", "US$ 5", "RM120,000", "EUR50m").
 _CURRENCY_PREFIXES: dict[tuple[str, ...], str] = {
     ("$",): "USD", ("us", "$"): "USD", ("us$",): "USD", ("$", "us"): "USD", ("$", "a"): "AUD",
-    ("$", "nz"): "NZD", ("$", "c"): "CAD", ("$", "hk"): "HKD", ("$", "s"): "SGD", ("a", "$"): "AUD", ("au", "$"): "AUD",
+    ("$", "nz"): "NZD", ("$", "c"): "CAD", ("$", "hk"): "HKD", ("$", "s"): "SGD", ("a", "$"): "AUD",
+    ("au", "$"): "AUD",
     ("c", "$"): "CAD", ("ca", "$"): "CAD", ("nz", "$"): "NZD", ("s", "$"): "SGD",
     ("hk", "$"): "HKD", ("€",): "EUR", ("£",): "GBP", ("¥",): "JPY", ("y", "="): "JPY",
     ("₹",): "INR", ("rs",): "INR", ("rs", "."): "INR", ("₽",): "RUB", ("₴",): "UAH",
@@ -499,9 +505,10 @@ def _read_number(pieces: list[_Piece], i: int, money: bool) -> _Number | None:
             if 0 < num < den <= 100:
                 return _Number(num / den, i, j + 2, raw=raw, fraction=True)
             return None
-    elif p.low in _VAGUE and i + 1 < n and pieces[i + 1].low in ("of", "more", "upon"):
-        return _read_vague(pieces, i)
-    elif p.low in _VAGUE and p.low not in ("tens", "scores") and (i + 1 >= n or not pieces[i + 1].glued):
+    elif p.low in _VAGUE and (
+        (i + 1 < n and pieces[i + 1].low in ("of", "more", "upon"))
+        or (p.low not in ("tens", "scores") and (i + 1 >= n or not pieces[i + 1].glued))
+    ):
         return _read_vague(pieces, i)
     elif p.low in ("a", "an", "half") and i + 1 < n:
         nxt = pieces[i + 1].low
@@ -546,6 +553,8 @@ def _read_number(pieces: list[_Piece], i: int, money: bool) -> _Number | None:
                 break  # a spaced "m" after a bare number is metres
             if j + 1 < n and pieces[j + 1].glued and pieces[j + 1].low[:1].isalnum():
                 break  # "5mph", "3mb": letters go on, so this is not a scale
+            if s.low == "m" and j + 1 < n and pieces[j + 1].low in _LENGTH_WORDS:
+                break  # "300m long": metres
             value *= _ABBREV_SCALES[s.low]
         else:
             break
@@ -666,9 +675,7 @@ class _Reader:
             found, after = self._zero(i)
             if found is None:
                 found, after = self._quantity(i)
-            if isinstance(found, list):
-                out.extend(found)
-            elif found is not None:
+            if found is not None:
                 out.append(found)
             i = max(after, i + 1)
         return out
@@ -689,14 +696,12 @@ class _Reader:
             head = self.pieces[last - 1].tok
             return self._zero_mention(i, last, "people", head), last
         if p.low == "none":
-            noun = self._noun_after(token.i + 1) if self._next_low(token.i) == "of" else None
+            noun = self._noun_after(token.i + 2) if self._next_low(token.i) == "of" else None
             return self._zero_mention(i, i + 1, noun, token.i), i + 1
         if p.low == "no" and token.pos_ == "DET":
             j = token.i + 1
             end = token.sent.end
-            while j < end and self.doc[j].pos_ in ("ADJ", "ADV") or (
-                j < end and self.doc[j].text == "-"
-            ):
+            while j < end and (self.doc[j].pos_ in ("ADJ", "ADV") or self.doc[j].text == "-"):
                 j += 1
             if j >= end:
                 return None, i
@@ -714,9 +719,8 @@ class _Reader:
 
     # -- numbers ----------------------------------------------------------------
 
-    def _quantity(self, i: int) -> tuple[_Mention | list[_Mention] | None, int]:
+    def _quantity(self, i: int) -> tuple[_Mention | None, int]:
         """Read ``[hedge] [currency] number [unit]`` (maybe a range) starting at ``i``."""
-        pieces = self.pieces
         hedge, k = self._hedge(i)
         stated = self._stated(k)
         if stated is None:
@@ -726,32 +730,32 @@ class _Reader:
             return None, number
         # ranges: "between 5 and 10", "5 to 10 km", "5-10%"
         connector = self._connector(last, hedge)
+        noun_at = last
         if connector is not None:
-            second = self._stated(connector[1])
+            second = self._stated(connector[1], partner=True)
             if second is not None and not isinstance(second[0], int):
                 merged = self._range(i if hedge else first, stated, second, connector[0], hedge)
                 if merged is not None:
                     return merged
-        if connector is not None and connector[0] == "or":
-            second = self._stated(connector[1])
-            if second is not None and not isinstance(second[0], int) and unit is None \
-                    and second[1] is not None:
-                # "eight or nine euros": the first number takes the second's unit
-                unit = second[1]
+                if unit is None and connector[0] in ("or", "to", "change"):
+                    # "eight or nine euros", "rose from 12 to 15 people": the first number
+                    # is stated in the second's unit
+                    unit, noun_at = second[1], second[3]
         if hedge in ("between", "from"):
             hedge, i = None, first  # no range followed: "from 5 people" is just 5
         if self._skip(number, unit, first, last, hedge):
             return None, last
-        mention = self._mention(i if hedge else first, last, number, unit, hedge)
+        mention = self._mention(i if hedge else first, last, number, unit, hedge, noun_at)
         if mention is None:
             return None, last
         return mention, last
 
-    def _stated(self, k: int) -> tuple | None:
+    def _stated(self, k: int, partner: bool = False) -> tuple | None:
         """Read ``[currency] [sign] number [unit]`` at ``k``.
 
         Returns (number, unit, first, last), (skip_to, None, k, k) when the
         pieces are a date, time or identifier, or None when no number starts here.
+        ``partner`` reads the second end of a range ("5-10"), glued to the first.
         """
         pieces = self.pieces
         if k >= self.n:
@@ -764,8 +768,8 @@ class _Reader:
             nxt = pieces[k + size]
             written = "".join(p.text for p in pieces[k : k + size])
             # letter codes must be capitals and touch or sit next to the number ("RM120", "EUR 50m")
-            letters = written.replace("$", "").replace("=", "").replace(".", "")
-            if (not letters or written.isupper()) and (_is_digits(nxt) or nxt.low in ("-", "−")):
+            letters = "".join(c for c in written if c.isalpha())
+            if (not letters or letters.isupper()) and (_is_digits(nxt) or nxt.low in ("-", "−")):
                 currency = _CURRENCY_PREFIXES[key]
                 k += size
         sign = 1.0
@@ -794,13 +798,20 @@ class _Reader:
         else:
             sub = k >= 2 and pieces[k - 2].low in _BOUND_PREFIXES and before is not None \
                 and before.low == "-"
+            joined = before is not None and (
+                before.low[-1:].isalpha()
+                or (before.low in ("-", "/", ".", ":") and before.glued and pieces[k - 2].low[-1:].isalnum())
+            )
             if (before is not None and pieces[k].glued and currency is None and sign > 0 and not sub
-                    and (before.low[-1:].isalpha() or before.low in ("-", "/", ".", ":"))
-                    and before.tok == pieces[k].tok):
+                    and joined and not partner):
                 return (self._skip_glued(j), None, k, k)
             if (j + 1 < self.n and pieces[j].glued and pieces[j].low in (":", "/", ".", "×")
                     and pieces[j + 1].glued and pieces[j + 1].low[:1].isdigit()):
                 return (self._skip_glued(j), None, k, k)
+            if (j + 3 < self.n and all(pieces[x].glued for x in range(j, j + 4))
+                    and pieces[j].low in ("-", ".") and _is_digits(pieces[j + 1])
+                    and pieces[j + 2].low == pieces[j].low and _is_digits(pieces[j + 3])):
+                return (self._skip_glued(j), None, k, k)  # "555-123-4567", "2019-09-01"
             if 0 < k < j < self.n and pieces[k - 1].low == "(" and pieces[j].low == ")" \
                     and currency is None and j == k + 1:
                 return (j, None, k, k)  # "(4)": a shirt number or a list item
@@ -814,8 +825,9 @@ class _Reader:
             found, j = read
             if currency is None or found.dimension == "money":
                 unit = found  # "1/2 pound" is half a pound, not 50%
-        elif not number.words and j < self.n and pieces[j].glued and pieces[j].tok == pieces[j - 1].tok \
-                and pieces[j].low[:1].isalnum():
+        elif not number.words and j < self.n and pieces[j].glued and (
+            pieces[j].low.isalpha() or (pieces[j].tok == pieces[j - 1].tok and pieces[j].low[:1].isalnum())
+        ):
             return (self._skip_glued(j), None, k, k)  # "5G", "49ers", "3rd", "1990s"
         value = sign * number.value
         number = _Number(value, number.first, number.last, number.scaled, number.words, number.raw,
@@ -844,17 +856,17 @@ class _Reader:
             return None
         if key in _CASED and pieces[k].text not in _CASED[key]:
             return None  # "5G" is a network generation, "2019-09-01T10" a timestamp
-        if key == ("in",) or (key == ("m",) and pieces[k].glued):
-            return None
+        metres = k + 1 < self.n and pieces[k + 1].low in _LENGTH_WORDS
+        if key == ("in",) or (key == ("m",) and pieces[k].glued and not metres):
+            return None  # a glued "m" is millions ("35m viewers") unless a length word follows
         if currency is not None and key not in _CURRENCY_SUFFIXES and _UNITS[key].dimension != "percent":
             return None  # "$5 billion", "$40 a barrel": the currency is the unit
         unit = _UNIT_KEYS[key]
         end = k + size
-        if key in (("pound",), ("pounds",)):
-            if number.scaled or (end < self.n and pieces[end].low == "sterling"):
-                unit = _GBP
-                if end < self.n and pieces[end].low == "sterling":
-                    end += 1
+        sterling = end < self.n and pieces[end].low == "sterling"
+        if key in (("pound",), ("pounds",)) and (number.scaled or sterling):
+            unit = _GBP
+            end += 1 if sterling else 0
         # a stated age: "aged 45", "at the age of 45" keep their years as age
         return unit, end
 
@@ -887,7 +899,7 @@ class _Reader:
             return "between", j + 1
         if p.low in ("to", "-", "–", "—") and j + 1 < self.n and self._starts_number(j + 1):
             if p.low == "to" and hedge == "from" and self._after_change_verb(j):
-                return None
+                return "change", j + 1
             return ("-" if p.low != "to" else "to"), j + 1
         if p.low == "up" and j + 2 < self.n and self.pieces[j + 1].low == "to":
             return "to", j + 2
@@ -905,34 +917,36 @@ class _Reader:
         return False
 
     def _range(self, start: int, a: tuple, b: tuple, connector: str, hedge: str | None
-               ) -> tuple[list[_Mention] | _Mention | None, int] | None:
+               ) -> tuple[_Mention | None, int] | None:
         """Join two stated numbers into one range mention, or None when they are not one range."""
-        na, ua, fa, la = a
-        nb, ub, fb, lb = b
-        if connector == "or":
+        na, ua, fa, _ = a
+        nb, ub, _, lb = b
+        if connector in ("or", "change"):
             return None
-        if ua is not None and ub is not None and ua != ub:
-            if ua.dimension != ub.dimension:
-                return None
+        if ua is not None and ub is not None and ua.dimension != ub.dimension:
+            return None
         if ua is not None and ub is None:
             return None  # "60% to 3.9 million": a different measure
         unit = ub if ub is not None else ua
         va, vb = na.value, nb.value
         # "four to five thousand", "$10 to $15 billion": the scale is written once
-        if nb.scaled and not na.scaled and abs(va) <= abs(nb.value) and nb.raw != "" or (
-            nb.scaled and not na.scaled and na.words and nb.words
-        ):
-            scale = self._scale_of(nb)
-            if scale and abs(va) * scale <= abs(vb) * 1.0001:
-                va *= scale
+        scale = self._scale_of(nb)
+        if scale > 1 and self._scale_of(na) == 1 and abs(va) <= abs(vb) / scale * 1.0001:
+            va *= scale
         if ua is not None and ub is not None and ua != ub:
-            va = ua.to_base(va) / ub.factor if ub.offset == 0 and ua.offset == 0 else va
+            va = (ua.to_base(va) - ub.offset) / ub.factor  # "5 km to 10 miles": in the second unit
         if connector == "-" and unit is None and va >= vb:
-            return None, lb  # a score or an identifier: "2-1 win", "555-0199"
-        if unit is None and (self._yearlike(na) or self._yearlike(nb)) and not self._plural_follows(lb):
-            return None, lb  # "1939-1945", "between 2019 and 2021"
+            return None, self._skip_glued(lb)  # a score or an identifier: "2-1 win", "555-0199"
         if unit is None and self._near_date(fa, lb):
             return None, lb  # "Sept. 20-24"
+        year_a, year_b = self._yearlike(na), self._yearlike(nb)
+        if unit is None and year_a and year_b and not self._plural_follows(lb):
+            return None, lb  # "1939-1945", "between 2019 and 2021"
+        if unit is None and year_a != year_b:
+            return None  # "in 2018 to 3.9 million": a year, then a number
+        if unit is None and self._age_before(fa) is not None:
+            unit = _UNITS[("years", "old")]  # "men aged 18 to 34"
+            start = min(start, self._age_before(fa) or start)
         low, high = min(va, vb), max(va, vb)
         hedge_word = "between" if connector == "between" else hedge or connector
         if hedge == "from":
@@ -1023,7 +1037,7 @@ class _Reader:
         if first == 0:
             return False
         prev = self.pieces[first - 1]
-        if prev.tok < 0 or prev.glued and prev.low.isalpha():
+        if prev.tok < 0 or (prev.glued and prev.low.isalpha()):
             return False
         token = self.doc[prev.tok]
         if prev.low in _LABEL_NOUNS and token.pos_ in ("NOUN", "PROPN", "X", "SYM", "INTJ", "DET"):
@@ -1047,11 +1061,11 @@ class _Reader:
     # -- the mention ------------------------------------------------------------
 
     def _mention(self, start: int, last: int, number: _Number, unit: _Unit | None,
-                 hedge: str | None) -> _Mention | None:
+                 hedge: str | None, noun_at: int) -> _Mention | None:
         value = number.value
         head = self._head_token(number)
         if number.vague_high is not None:
-            noun = self._count_noun(last) if unit is None else None
+            noun = self._count_noun(noun_at) if unit is None else None
             return _Mention(start, last, value, value, number.vague_high, unit, number.vague, noun,
                             head, ranged=True)
         if unit is None or unit.name == "year":
@@ -1060,7 +1074,7 @@ class _Reader:
                 unit = _UNITS[("years", "old")]
                 if hedge is None:
                     start = age  # the offsets cover "aged 45"
-        noun = self._count_noun(last) if unit is None else None
+        noun = self._count_noun(noun_at) if unit is None else None
         if (unit is None and noun is None and number.words and value == 1 and not number.scaled
                 and hedge is None):
             return None  # "one" as a pronoun: "the one who", "one could argue"
@@ -1083,9 +1097,10 @@ class _Reader:
         if not toks:
             return -1
         for t in toks:
-            if self.doc[t].head.i not in toks or self.doc[t].head.i == t:
-                if self.doc[t].like_num or _NUMBER_RE.search(self.doc[t].text) or t == toks[-1]:
-                    return t
+            outside = self.doc[t].head.i not in toks or self.doc[t].head.i == t
+            numeral = self.doc[t].like_num or _NUMBER_RE.search(self.doc[t].text) or t == toks[-1]
+            if outside and numeral:
+                return t
         return toks[0]
 
     def _next_low(self, tok: int) -> str:
@@ -1115,6 +1130,8 @@ class _Reader:
             tok = doc[j]
             if tok.is_sent_start and j > i:
                 return None
+            if (tok.lower_,) in _UNIT_KEYS:
+                return None  # a unit word the number did not take ("40 to 55 percent")
             if tok.pos_ in ("NOUN", "PROPN"):
                 # follow a compound to its head: "charging stations", "Kia and Hyundai vehicles"
                 while (j + 1 < end and doc[j + 1].pos_ in ("NOUN", "PROPN")
@@ -1129,8 +1146,12 @@ class _Reader:
             ):
                 j += 1
                 continue
-            if tok.pos_ == "ADV" and tok.lower_ in ("more", "other", "fewer", "additional"):
-                j += 1
+            if tok.pos_ == "ADV" and (tok.lower_ in ("more", "other", "fewer", "additional")
+                                      or tok.lower_.endswith("ly")):
+                j += 1  # "eight more picks", "20 decently sized plants"
+                continue
+            if tok.tag_ in ("VBG", "VBN") and tok.dep_ in ("amod", "compound"):
+                j += 1  # "400 charging stations", "3 stolen cars"
                 continue
             return None
         return None
@@ -1146,11 +1167,11 @@ def _person(lemma: str) -> str:
     return "people" if lemma in ("person", "persons") else lemma
 
 
-_HEDGES = {h: "approx" for h in APPROX_HEDGES}
-_HEDGES.update({h: "below" for h in BELOW_HEDGES})
-_HEDGES.update({h: "above" for h in ABOVE_HEDGES})
-_HEDGES.update({h: "at_least" for h in AT_LEAST_HEDGES})
-_HEDGES.update({h: "at_most" for h in AT_MOST_HEDGES})
+_HEDGES = dict.fromkeys(APPROX_HEDGES, "approx")
+_HEDGES.update(dict.fromkeys(BELOW_HEDGES, "below"))
+_HEDGES.update(dict.fromkeys(ABOVE_HEDGES, "above"))
+_HEDGES.update(dict.fromkeys(AT_LEAST_HEDGES, "at_least"))
+_HEDGES.update(dict.fromkeys(AT_MOST_HEDGES, "at_most"))
 
 
 def _hedge_range(hedge: str | None, value: float) -> tuple[float, float]:
