@@ -150,6 +150,15 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame",
 # the mark on each new paragraph of a long quotation).
 _QUOTE_RE = re.compile(r"“[^”\n]*(?:”|(?=\n)|$)|\"[^\"\n]*(?:\"|(?=\n)|$)")
 
+# Layout cues without a verb: "Name: words" at the start of a line (headlines,
+# interview transcripts) and a quotation signed "― Name" (reader comments,
+# epigraphs). A name is one to five capitalised words.
+_NAME = r"(?:[A-Z][\w.’'-]*)(?: (?:[A-Z][\w.’'-]*|of|de|van|von|al)){0,4}"
+_COLON_LINE_RE = re.compile(rf"^[\"“]?(?P<name>{_NAME}): +(?P<content>\S[^\n]*)", re.MULTILINE)
+_SIGNED_QUOTE_RE = re.compile(
+    rf"(?P<content>[\"“][^\n]+[\"”]) *(?P<cue>[―—–]) *(?P<name>{_NAME})\.? *$", re.MULTILINE
+)
+
 _EDGE_STRIP = " \t\n,;:—–-“”\"'‘’"
 
 
@@ -177,7 +186,6 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
     is resolved as described in the module docstring.
     """
     quotes = _quote_spans(doc.text)
-    sent_starts = [s.start for s in doc.sents]
     found: list[_Found] = []
     seen_cues: set[int] = set()
     for index, sent in enumerate(doc.sents):
@@ -194,7 +202,7 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
             if item is not None:
                 seen_cues.add(token.i)
                 found.append(item)
-    del sent_starts
+    found.extend(_layout_attributions(doc))
     return _resolve(doc, found, article_id)
 
 
@@ -242,6 +250,36 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
 
 
+def _layout_attributions(doc: Doc) -> list[_Found]:
+    """Attributions marked by layout rather than by a verb (see ``_COLON_LINE_RE``)."""
+    found: list[_Found] = []
+    matches = [(m, m.start("name") + len(m.group("name"))) for m in _COLON_LINE_RE.finditer(doc.text)]
+    matches += [(m, m.start("cue")) for m in _SIGNED_QUOTE_RE.finditer(doc.text)]
+    sent_of = {sent.start: index for index, sent in enumerate(doc.sents)}
+    for match, cue_start in matches:
+        cue_end = cue_start + 1
+        name = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
+        if name is None or not any(t.pos_ == "PROPN" or t.is_upper for t in name):
+            continue
+        start, end = _trim(doc, match.start("content"), match.end("content"))
+        if start >= end:
+            continue
+        found.append(
+            _Found(
+                cue_start=cue_start,
+                cue_end=cue_end,
+                cue=doc.text[cue_start:cue_end],
+                content_start=start,
+                content_end=end,
+                speaker=name[-1],
+                speaker_start=match.start("name"),
+                speaker_end=match.end("name"),
+                sent_index=sent_of.get(name[-1].sent.start, 0),
+            )
+        )
+    return found
+
+
 def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, int]]) -> _Found | None:
     """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
     doc = verb.doc
@@ -279,9 +317,7 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
         return None
     cue_start = min(t.idx for t in cue_tokens)
     cue_end = max(t.idx + len(t) for t in cue_tokens)
-    speaker_span = _subtree_span(speaker) if speaker is not None else None
-    if speaker_span is not None:
-        speaker_span = _trim(doc, *speaker_span)
+    speaker_span = _speaker_span(speaker, verb) if speaker is not None else None
     return _Found(
         cue_start=cue_start,
         cue_end=cue_end,
@@ -293,6 +329,17 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
         speaker_end=speaker_span[1] if speaker_span else None,
         sent_index=sent_index,
     )
+
+
+def _speaker_span(speaker: Token, cue: Token) -> tuple[int, int] | None:
+    """The speaker phrase, without the relative clause or participle the cue sits in."""
+    skip: set[int] = set()
+    if speaker.left_edge.i <= cue.i <= speaker.right_edge.i:
+        for child in speaker.children:
+            if child.left_edge.i <= cue.i <= child.right_edge.i:
+                skip = {t.i for t in child.subtree}
+    span = _tokens_extent([t for t in speaker.subtree if t.i not in skip])
+    return _trim(speaker.doc, *span) if span is not None else None
 
 
 def _according_to(according: Token, sent_index: int) -> _Found | None:

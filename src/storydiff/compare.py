@@ -45,6 +45,9 @@ QUANTITY_MIN_SIM = 0.30  # two sentences with aligned quantities are about the s
 WEAK_QUANTITY_MIN_SIM = 0.45  # same counted noun and value, different predicates ("using two helicopters")
 EVENT_MIN_SIM = 0.50  # two event clauses describe the same event
 DATE_MIN_SIM = 0.40
+# Two dates for one predicate further apart than this are two occurrences
+# ("a smaller blaze broke out in August 2023"), not one disputed date.
+MAX_DATE_CONFLICT_DAYS = 31
 ATTRIBUTION_MIN_SIM = 0.80  # two attributed contents are the same statement
 UNIQUE_MAX_SIM = 0.60  # below this against every other report, nothing else says it: unique
 UNIQUE_MIN_TOKENS = 6  # shorter lines (bylines, captions) are not reported as unique facts
@@ -185,8 +188,10 @@ def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
     if same_noun and (shared_frame or sim >= NOUN_MATCH_MIN_SIM):
         return "strong"  # "a petition with 18,000 signatures" / "a petition carrying 22,000 signatures"
     people = {qa.noun, qb.noun} <= PERSON_NOUNS | GENERIC_NOUNS
-    if people and sim >= CONTEXT_MIN_SIM and qa.dimension == "count":
-        return "strong"  # "4,000 people marched" / "15,000 demonstrators filled the streets"
+    if sim >= CONTEXT_MIN_SIM and (people or qa.dimension != "count"):
+        # "4,000 people marched" / "15,000 demonstrators filled the streets";
+        # "the damage is estimated at $12 million" / "put the damage at $4.5 million"
+        return "strong"
     if same_noun and sim >= WEAK_QUANTITY_MIN_SIM:
         return "weak"
     return None
@@ -213,66 +218,48 @@ def _gap_ratio(a: Claim, b: Claim) -> float:
 
 
 def _compare_quantities(claims: list[Claim], index: _Index) -> tuple[list[Finding], list[Finding]]:
-    strong: list[tuple[int, int]] = []
-    weak: list[tuple[int, int]] = []
+    """Numeric conflicts between directly aligned quantities, agreements among overlapping ones.
+
+    Only claims aligned with each other directly are compared, never through a
+    chain of alignments, so "14 taken to hospital" is not set against "200
+    firefighters" because both were once aligned with "nine people".
+    """
+    clash: list[tuple[int, int]] = []
+    agree: list[tuple[int, int]] = []
     for i, j in itertools.combinations(range(len(claims)), 2):
         link = _quantity_link(claims[i], claims[j], index)
-        if link == "strong":
-            strong.append((i, j))
-        elif link == "weak" and _overlap(claims[i], claims[j]) and claims[i].article != claims[j].article:
-            weak.append((i, j))
+        if link is None:
+            continue
+        if _overlap(claims[i], claims[j]):
+            if claims[i].article != claims[j].article:
+                agree.append((i, j))
+        elif link == "strong":
+            clash.append((i, j))
     conflicts: list[Finding] = []
-    agreements: list[Finding] = []
-    for group in _components(len(claims), strong):
+    for group in _components(len(claims), clash):
+        pairs = [(claims[i], claims[j]) for i, j in clash if i in group]
+        conflicts.append(_numeric_conflict(pairs))
+    agreements = []
+    for group in _components(len(claims), agree):
         members = [claims[i] for i in group]
-        values = _value_groups(members)
-        found = _numeric_conflict(values)
-        if found is not None:
-            conflicts.append(found)
-        for vgroup in values:
-            if len({c.article for c in vgroup}) >= 2:
-                agreements.append(_agreement("numeric", vgroup, _numeric_agreement_text(vgroup)))
-    for i, j in weak:
-        pair = [claims[i], claims[j]]
-        agreements.append(_agreement("numeric", pair, _numeric_agreement_text(pair)))
+        agreements.append(_agreement("numeric", members, _numeric_agreement_text(members)))
     return conflicts, agreements
 
 
-def _value_groups(members: list[Claim]) -> list[list[Claim]]:
-    """Group claims whose value ranges overlap (chained, in order of value)."""
-    ordered = sorted(members, key=lambda c: (c.quantity.low if c.quantity else 0.0))
-    groups: list[list[Claim]] = []
-    for claim in ordered:
-        if groups and any(_overlap(claim, other) for other in groups[-1]):
-            groups[-1].append(claim)
-        else:
-            groups.append([claim])
-    return groups
-
-
-def _numeric_conflict(groups: list[list[Claim]]) -> Finding | None:
-    pairs = [
-        (a, b)
-        for g1, g2 in itertools.combinations(groups, 2)
-        for a in g1
-        for b in g2
-        if _may_differ(a, b)
-    ]
-    if not pairs:
-        return None
+def _numeric_conflict(pairs: list[tuple[Claim, Claim]]) -> Finding:
     a, b = max(pairs, key=lambda p: _gap_ratio(*p))
     ratio = _gap_ratio(a, b)
     qa, qb = a.quantity, b.quantity
     assert qa is not None and qb is not None
     zero_vs_some = (qa.value == 0) != (qb.value == 0)
     severity = "major" if zero_vs_some or ratio >= MAJOR_RATIO else "minor"
-    members = [c for g in groups for c in g]
+    members = _distinct_sentences([c for p in pairs for c in p])
     sides = "; ".join(f"{_who(c)} says {c.value}" for c in _one_per_voice(members))
     if zero_vs_some:
         how = "one side says none, the other some"
     else:
         how = f"the larger is {ratio:.2f} times the smaller" if ratio < 10 else "they differ more than tenfold"
-    hedged = [c.value for c in members if c.quantity and c.quantity.hedge]
+    hedged = [c.value for c in (a, b) if c.quantity and c.quantity.hedge]
     note = f"; even the hedged {', '.join(repr(h) for h in hedged)} cannot cover both" if hedged else ""
     return Finding(
         category="conflict",
@@ -281,7 +268,7 @@ def _numeric_conflict(groups: list[list[Claim]]) -> Finding | None:
         attribute=a.attribute,
         severity=severity,
         explanation=f"{sides}: {how}{note}.",
-        statements=tuple(_statement(c) for c in _one_per_voice(members)),
+        statements=tuple(_statement(c) for c in members),
     )
 
 
@@ -294,7 +281,9 @@ def _numeric_agreement_text(group: list[Claim]) -> str:
 
 
 def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], list[Finding]]:
-    edges = []
+    """Date conflicts and agreements between directly aligned date claims."""
+    clash: list[tuple[int, int]] = []
+    agree: list[tuple[int, int]] = []
     for i, j in itertools.combinations(range(len(claims)), 2):
         a, b = claims[i], claims[j]
         if not _may_differ(a, b):
@@ -303,31 +292,21 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
         sim = index.sim(a.sentence, b.sentence)
         if not _same_act(a.predicate, b.predicate) and not (shared and sim >= AGREEMENT_MIN_SIM):
             continue
-        same_day = _date_key(a, [a, b]) == _date_key(b, [a, b])
-        # the same day for the same predicate needs less context to count as one event
-        if sim >= DATE_MIN_SIM and (shared or same_day or sim >= AGREEMENT_MIN_SIM):
-            edges.append((i, j))
+        ka, kb = _date_key(a, [a, b]), _date_key(b, [a, b])
+        if ka == kb:
+            # the same day for the same predicate needs less context to count as one event
+            if sim >= DATE_MIN_SIM and a.article != b.article:
+                agree.append((i, j))
+        elif (shared or sim >= AGREEMENT_MIN_SIM) and sim >= DATE_MIN_SIM:
+            if abs((_to_date(ka) - _to_date(kb)).days) <= MAX_DATE_CONFLICT_DAYS:
+                clash.append((i, j))
     conflicts: list[Finding] = []
-    agreements: list[Finding] = []
-    for group in _components(len(claims), edges):
-        members = [claims[i] for i in group]
-        by_day: dict[str, list[Claim]] = {}
-        for c in members:
-            by_day.setdefault(_date_key(c, members), []).append(c)
-        days = sorted(by_day)
-        for day in days:
-            if len({c.article for c in by_day[day]}) >= 2:
-                agreements.append(
-                    _agreement("date", by_day[day], f"{len({c.article for c in by_day[day]})} reports date it {day}.")
-                )
-        if len(days) < 2:
-            continue
-        first, last = by_day[days[0]][0], by_day[days[-1]][0]
-        strong = (set(first.keys) & set(last.keys)) - {first.predicate}
-        if not _may_differ(first, last) or not (strong or index.sim(first.sentence, last.sentence) >= AGREEMENT_MIN_SIM):
-            continue
-        gap = (_to_date(days[-1]) - _to_date(days[0])).days
-        sides = "; ".join(f"{_who(c)} says {c.value} ({_date_key(c, members)})" for c in _one_per_voice(members))
+    for group in _components(len(claims), clash):
+        pairs = [(claims[i], claims[j]) for i, j in clash if i in group]
+        first, last = max(pairs, key=lambda p: _days_apart(*p))
+        gap = _days_apart(first, last)
+        members = _distinct_sentences([c for p in pairs for c in p])
+        sides = "; ".join(f"{_who(c)} says {c.value} ({c.date.iso if c.date else ''})" for c in _one_per_voice(members))
         conflicts.append(
             Finding(
                 category="conflict",
@@ -336,10 +315,19 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
                 attribute=first.attribute,
                 severity="minor" if gap <= 1 else "major",
                 explanation=f"{sides}: {gap} day{'s' if gap != 1 else ''} apart.",
-                statements=tuple(_statement(c) for c in _one_per_voice(members)),
+                statements=tuple(_statement(c) for c in members),
             )
         )
+    agreements = []
+    for group in _components(len(claims), agree):
+        members = [claims[i] for i in group]
+        day = members[0].date.iso if members[0].date else ""
+        agreements.append(_agreement("date", members, f"{len({c.article for c in members})} reports date it {day}."))
     return conflicts, agreements
+
+
+def _days_apart(a: Claim, b: Claim) -> int:
+    return abs((_to_date(_date_key(a, [a, b])) - _to_date(_date_key(b, [a, b]))).days)
 
 
 def _date_key(c: Claim, members: list[Claim]) -> str:
@@ -594,15 +582,22 @@ def _statement(c: Claim) -> Statement:
 
 
 def _agreement(kind: str, claims: list[Claim], explanation: str) -> Finding:
-    voices = _one_per_voice(claims)
     return Finding(
         category="agreement",
         kind=kind,
         subject=_subject(claims),
         attribute=claims[0].attribute,
         explanation=explanation,
-        statements=tuple(_statement(c) for c in voices),
+        statements=tuple(_statement(c) for c in _distinct_sentences(claims)),
     )
+
+
+def _distinct_sentences(claims: list[Claim]) -> list[Claim]:
+    """One claim per evidence sentence, in article order."""
+    seen: dict[tuple[str, int], Claim] = {}
+    for c in sorted(claims, key=lambda c: (c.article, c.start)):
+        seen.setdefault((c.article, c.sentence.start), c)
+    return list(seen.values())
 
 
 def _one_per_voice(claims: list[Claim]) -> list[Claim]:
