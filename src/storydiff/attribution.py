@@ -135,7 +135,8 @@ _ORG_NOUNS = frozenset(
 )  # fmt: skip
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
-_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
+# Labels an "it" / "the company" may stand for; NORP ("Russian") names no body.
+_ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 
 # How many sentences back the previous speaker still counts as "the one just
 # quoted" for a pronoun; one sentence covers "X said A. He added B." without
@@ -157,6 +158,17 @@ _NAME = r"(?:[A-Z][\w.’'-]*)(?: (?:[A-Z][\w.’'-]*|of|de|van|von|al)){0,4}"
 _COLON_LINE_RE = re.compile(rf"^[\"“]?(?P<name>{_NAME}): +(?P<content>\S[^\n]*)", re.MULTILINE)
 _SIGNED_QUOTE_RE = re.compile(
     rf"(?P<content>[\"“][^\n]+[\"”]) *(?P<cue>[―—–]) *(?P<name>{_NAME})\.? *$", re.MULTILINE
+)
+
+# Line labels of newsroom layout that look like a speaker tag but are not one.
+_LAYOUT_LABELS = frozenset(
+    {"correction", "clarification", "update", "editor's note", "editor’s note", "note", "watch", "read more"}
+)
+
+# Children of a cue that frame it ("he told reporters on Friday") rather than
+# belong to what was said.
+_FRAME_DEPS = frozenset(
+    {"aux", "auxpass", "neg", "advmod", "prep", "npadvmod", "dobj", "dative", "prt", "agent"}
 )
 
 _EDGE_STRIP = " \t\n,;:—–-“”\"'‘’"
@@ -195,9 +207,7 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
             item: _Found | None = None
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 item = _according_to(token, index)
-            elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _CUE_LEMMAS:
-                item = _verb_cue(token, sent, index, quotes)
-            elif token.pos_ == "VERB" and token.is_alpha and _is_stance_verb(token):
+            elif _is_cue_verb(token):
                 item = _verb_cue(token, sent, index, quotes)
             if item is not None:
                 seen_cues.add(token.i)
@@ -259,7 +269,7 @@ def _layout_attributions(doc: Doc) -> list[_Found]:
     for match, cue_start in matches:
         cue_end = cue_start + 1
         name = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
-        if name is None or not any(t.pos_ == "PROPN" or t.is_upper for t in name):
+        if name is None or not _looks_like_speaker(name):
             continue
         start, end = _trim(doc, match.start("content"), match.end("content"))
         if start >= end:
@@ -280,6 +290,15 @@ def _layout_attributions(doc: Doc) -> list[_Found]:
     return found
 
 
+def _looks_like_speaker(name: Span) -> bool:
+    """A named person or body ("Pence"), or a transcript's capitalised speaker tag ("WALLACE")."""
+    if name.text.lower() in _LAYOUT_LABELS:
+        return False
+    if any(t.ent_type_ in _NAME_LABELS for t in name):
+        return True
+    return all(t.is_upper for t in name if t.is_alpha) and len(name) <= 2
+
+
 def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, int]]) -> _Found | None:
     """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
     doc = verb.doc
@@ -287,10 +306,9 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, 
     if subject is not None and subject.lower_ in _FIRST_SECOND_PERSON and _inside(verb.idx, quotes):
         return None
     speaker: Token | None = subject
-    if subject is not None and subject.dep_ == "nsubjpass" or subject is None and _is_passive(verb):
+    if (subject is None or subject.dep_ == "nsubjpass") and _is_passive(verb):
+        # "it was reported (by X) that C": the agent speaks, else nobody named does
         speaker = _passive_agent(verb)
-    elif subject is not None and subject.lower_ == "it" and _is_passive(verb):
-        speaker = None
 
     content = _clause_content(verb)
     quote = _adjacent_quotes(verb, subject, quotes)
@@ -343,7 +361,7 @@ def _speaker_span(speaker: Token, cue: Token) -> tuple[int, int] | None:
 
 
 def _according_to(according: Token, sent_index: int) -> _Found | None:
-    """"According to X, C" and "C, according to X"."""
+    """Attributions cued by "according to", before or after the clause."""
     doc = according.doc
     to = doc[according.i + 1]
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -399,6 +417,13 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _is_cue_verb(token: Token) -> bool:
+    """A verb of the cue lexicons, or any verb taking a clause object (see ``_is_stance_verb``)."""
+    if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in _CUE_LEMMAS:
+        return True
+    return token.pos_ == "VERB" and token.is_alpha and _is_stance_verb(token)
+
+
 def _is_stance_verb(verb: Token) -> bool:
     """A verb outside the lexicon that takes a clause as its object and has a nominal subject."""
     if verb.lemma_.lower() in _NON_STANCE_VERBS:
@@ -450,13 +475,15 @@ def _adjacent_quotes(
     """
     doc = verb.doc
     allowed = _cue_frame(verb, subject)
-    left = min([t.idx for t in allowed], default=verb.idx)
-    right = max([t.idx + len(t) for t in allowed], default=verb.idx + len(verb))
+    # the parser may hang a quotation's words on the cue; they are not its frame
+    outside = [t for t in allowed if not _inside(t.idx, quotes) and not t.is_punct]
+    left = min([t.idx for t in outside], default=verb.idx)
+    right = max([t.idx + len(t) for t in outside], default=verb.idx + len(verb))
     chosen: list[tuple[int, int]] = []
     for q_start, q_end in quotes:
-        if q_end <= left and _only_frame(doc, q_end, left, allowed):
-            chosen.append((q_start, q_end))
-        elif q_start >= right and _only_frame(doc, right, q_start, allowed):
+        before = q_end <= left and _only_frame(doc, q_end, left, allowed)
+        after = q_start >= right and _only_frame(doc, right, q_start, allowed)
+        if before or after:
             chosen.append((q_start, q_end))
     if not chosen:
         return None
@@ -469,7 +496,7 @@ def _cue_frame(verb: Token, subject: Token | None) -> set[Token]:
     if subject is not None and subject.head.i == verb.i:
         frame.update(subject.subtree)
     for child in verb.children:
-        if child.dep_ in ("aux", "auxpass", "neg", "advmod", "prep", "npadvmod", "dobj", "dative", "prt", "agent"):
+        if child.dep_ in _FRAME_DEPS:
             frame.update(child.subtree)
     return frame
 
@@ -540,17 +567,17 @@ def _resolve(doc: Doc, found: list[_Found], article_id: str) -> list[Attribution
     """Turn found attributions into records with resolved speaker names."""
     persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
     orgs = [(e.start_char, e.text) for e in doc.ents if e.label_ in _ORG_LABELS]
-    known: list[str] = []  # full person names in text order, for surname lookup
-    for _, text in persons:
-        name = _clean_name(text)
-        if len(name.split()) > 1:
-            known.append(name)
+    # full names for surname lookup, with where they occur: people the
+    # recogniser found, and every speaker named so far (it mislabels rare names)
+    names = [(start, _clean_name(text)) for start, text in persons]
     out: list[Attribution] = []
     last: tuple[_Named, int] | None = None  # previous speaker and its sentence
     for item in sorted(found, key=lambda f: f.cue_start):
         named: _Named | None = None
         if item.speaker is not None:
+            known = [name for start, name in sorted(names) if start < item.speaker.idx and " " in name]
             named = _name_speaker(item.speaker, item, last, persons, orgs, known)
+            names.append((item.speaker.idx, named.name))
             last = (named, item.sent_index)
         out.append(
             Attribution(
@@ -588,21 +615,20 @@ def _name_speaker(
         if earlier:
             return _Named(canonical_speaker(_clean_name(earlier[-1]), known), "person")
         return _Named(head.text, "other")
-    definite_org = lower in _ORG_NOUNS and any(c.lower_ == "the" for c in head.children) and not head.ent_type_
+    entity = _entity_name(head)
+    definite_org = entity is None and lower in _ORG_NOUNS and any(c.lower_ == "the" for c in head.children)
     if lower in _ORG_PRONOUNS or definite_org:
         if recent is not None and recent[0].kind == "org":
             return recent[0]
         earlier = [name for start, name in orgs if start < before]
-        if earlier and (definite_org or lower == "it"):
-            return _Named(_clean_name(earlier[-1]), "org")
-        if earlier and lower != "it":
+        if earlier:
             return _Named(_clean_name(earlier[-1]), "org")
         return _Named(_surface(head), "other")
-    entity = _entity_name(head)
     if entity is not None:
         text, label = entity
-        if label == "PERSON":
-            return _Named(canonical_speaker(text, known), "person")
+        resolved = canonical_speaker(text, known)
+        if label == "PERSON" or resolved != text:
+            return _Named(resolved, "person")
         return _Named(text, "org" if label in _ORG_LABELS else "other")
     if head.pos_ == "PROPN":
         # a name the recogniser missed: the proper-noun chain ending at the head
