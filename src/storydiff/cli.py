@@ -136,10 +136,10 @@ def _report(inputs: list[str], settings: Settings, fmt: str, output: str | None,
     show = err.is_terminal if progress is None else progress
     report = _run_with_progress(inputs, settings, err, show)
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False, highlight=False)
+        click.echo(f"warning: {warning}", err=True)
     if output:
         Path(output).write_text(render(report, fmt), encoding="utf-8")
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        click.echo(f"wrote {output}", err=True)
     elif fmt == "terminal" and sys.stdout.isatty():
         print_terminal(report, Console())
     else:

@@ -85,6 +85,13 @@ SYNONYMS = {
     ]
     for w in group
 }
+# Verbs that say what happened to people or things; two different ones count
+# different groups ("four injured" is never compared with "forty evacuated").
+OUTCOME_VERBS = frozenset(
+    "kill die injure hurt wound evacuate arrest detain rescue save hospitalize hospitalise treat "
+    "displace miss flee charge convict sentence destroy damage flood burn strike hit fire launch "
+    "sign vote elect join leave attend march".split()
+)
 # Predicate pairs that contradict each other without a negation.
 ANTONYMS = {
     frozenset(p)
@@ -179,6 +186,8 @@ def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
         return None
     sim = index.sim(a.sentence, b.sentence)
     if sim < QUANTITY_MIN_SIM:
+        return None
+    if a.predicate in OUTCOME_VERBS and b.predicate in OUTCOME_VERBS and not _same_act(a.predicate, b.predicate):
         return None
     shared_frame = _frame_keys(a) & _frame_keys(b)
     qa, qb = a.quantity, b.quantity
