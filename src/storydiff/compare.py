@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .claims import PRONOUNS
+from .claims import LIGHT_VERBS, PRONOUNS
 from .embeddings import Embedder
 from .records import Analysis, Attribution, Claim, Finding, Sentence, Statement
 
@@ -189,7 +189,8 @@ def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
         return None
     if a.predicate in OUTCOME_VERBS and b.predicate in OUTCOME_VERBS and not _same_act(a.predicate, b.predicate):
         return None
-    shared_frame = _frame_keys(a) & _frame_keys(b)
+    # a shared light verb ("taken to hospital" / "took part") is no shared frame
+    shared_frame = (_frame_keys(a) & _frame_keys(b)) - LIGHT_VERBS
     qa, qb = a.quantity, b.quantity
     assert qa is not None and qb is not None
     same_noun = bool(qa.noun and qa.noun == qb.noun and qa.noun not in GENERIC_NOUNS)
