@@ -70,7 +70,12 @@ def score(gold: dict, report: dict) -> Score:
         return True
 
     def hits(finding: dict, statements: list[dict], numeric: bool) -> set[tuple[str, str]]:
-        return {(g["doc"], g["quote"]) for g in statements for st in finding["statements"] if finds(st, g, numeric)}
+        return {
+            (g["doc"], g["quote"])
+            for g in statements
+            for st in finding["statements"]
+            if finds(st, g, numeric)
+        }
 
     found, right = [], 0
     for d in gold.get("discrepancies", []):
@@ -78,7 +83,10 @@ def score(gold: dict, report: dict) -> Score:
         if any(len(hits(c, d["statements"], numeric)) >= 2 for c in report["conflicts"]):
             found.append(d["what"])
     for c in report["conflicts"]:
-        if any(len(hits(c, d["statements"], d.get("kind") == "numeric")) >= 2 for d in gold.get("discrepancies", [])):
+        if any(
+            len(hits(c, d["statements"], d.get("kind") == "numeric")) >= 2
+            for d in gold.get("discrepancies", [])
+        ):
             right += 1
     corr = []
     for c in gold.get("corroborated", []):
@@ -88,5 +96,12 @@ def score(gold: dict, report: dict) -> Score:
                 corr.append(c["what"])
                 break
     whats = [d["what"] for d in gold.get("discrepancies", [])]
-    return Score(len(whats), found, [w for w in whats if w not in found], len(report["conflicts"]), right,
-                 len(gold.get("corroborated", [])), corr)
+    return Score(
+        len(whats),
+        found,
+        [w for w in whats if w not in found],
+        len(report["conflicts"]),
+        right,
+        len(gold.get("corroborated", [])),
+        corr,
+    )

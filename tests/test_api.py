@@ -13,4 +13,6 @@ def test_all_is_unique() -> None:
 
 
 def test_pipeline_entry_points_are_exported() -> None:
-    assert {"run", "compare_articles", "render", "report_to_dict", "Settings", "Report"} <= set(storydiff.__all__)
+    assert {"run", "compare_articles", "render", "report_to_dict", "Settings", "Report"} <= set(
+        storydiff.__all__
+    )

@@ -17,7 +17,10 @@ CASES = [
     # a credit with an agency suffix glued to a caption
     ("Rescuers search the rubble in Velmar.Getty Images\n", "Getty Images"),
     # an inline photo credit in parentheses
-    ("Crowds gathered in the square (Photo by Ana Lind/Stringer) as the vote closed.", "(Photo by Ana Lind/Stringer)"),
+    (
+        "Crowds gathered in the square (Photo by Ana Lind/Stringer) as the vote closed.",
+        "(Photo by Ana Lind/Stringer)",
+    ),
 ]
 
 

@@ -76,7 +76,8 @@ def test_missing_path_is_one_line_error(reports: tuple[Path, Path]) -> None:
 def test_bad_published_date_is_one_line_error(reports: tuple[Path, Path]) -> None:
     result = _run("compare", str(reports[0]), "--published", "5 March")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.count("\n") == 1
     assert "YYYY-MM-DD" in result.stderr
 
 
@@ -87,7 +88,9 @@ def test_rejected_inputs_are_warnings_and_the_run_goes_on(reports: tuple[Path, P
     assert result.exit_code == 0
     assert f"warning: {empty}: the file is empty; give the text of a news report\n" in result.stderr
     data = json.loads(result.stdout)
-    assert data["rejected"] == [{"input": str(empty), "reason": "the file is empty; give the text of a news report"}]
+    assert data["rejected"] == [
+        {"input": str(empty), "reason": "the file is empty; give the text of a news report"}
+    ]
 
 
 def test_nothing_usable_is_an_error(tmp_path: Path) -> None:

@@ -9,7 +9,10 @@ from storydiff.records import Article, Report
 
 
 def _compare(*texts: str, published: str = "2025-06-13") -> Report:
-    articles = [Article(id=f"r{i + 1}", text=t, path=f"r{i + 1}.txt", published=published) for i, t in enumerate(texts)]
+    articles = [
+        Article(id=f"r{i + 1}", text=t, path=f"r{i + 1}.txt", published=published)
+        for i, t in enumerate(texts)
+    ]
     return compare_articles(articles)
 
 
@@ -85,7 +88,8 @@ def test_two_speakers_in_one_report_disagree() -> None:
     numeric = [f for f in report.conflicts if f.kind == "numeric"]
     assert len(numeric) == 1
     speakers = {s.speaker for s in numeric[0].statements}
-    assert len(speakers) == 2 and None not in speakers
+    assert len(speakers) == 2
+    assert None not in speakers
     assert numeric[0].severity == "major"
 
 

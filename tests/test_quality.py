@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+
 from conftest import DEMO, case_dirs, load_gold
 from goldscore import Score, score
-
 from storydiff.pipeline import run
 from storydiff.render import report_to_dict
 
@@ -27,7 +27,7 @@ CASES_RECALL_FLOOR = 0.35
 CASES_PRECISION_FLOOR = 0.70
 
 
-@lru_cache(maxsize=None)
+@cache
 def _report(folder: Path) -> dict:
     return report_to_dict(run(sorted(str(p) for p in folder.glob("*.txt"))))
 

@@ -32,18 +32,73 @@ __all__ = ["SPEECH_VERBS", "analyze", "extract_claims"]
 # Verbs that report speech or thought: the claim is in their complement, so they
 # are never the predicate of a claim themselves.
 SPEECH_VERBS = frozenset(
-    "say tell add claim state announce report confirm deny insist warn write tweet post note "
-    "explain accuse allege suggest believe think estimate acknowledge argue assert declare "
-    "indicate reveal disclose admit repeat stress emphasise emphasize according quote".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "claim",
+        "state",
+        "announce",
+        "report",
+        "confirm",
+        "deny",
+        "insist",
+        "warn",
+        "write",
+        "tweet",
+        "post",
+        "note",
+        "explain",
+        "accuse",
+        "allege",
+        "suggest",
+        "believe",
+        "think",
+        "estimate",
+        "acknowledge",
+        "argue",
+        "assert",
+        "declare",
+        "indicate",
+        "reveal",
+        "disclose",
+        "admit",
+        "repeat",
+        "stress",
+        "emphasise",
+        "emphasize",
+        "according",
+        "quote",
+    ]
 )
 # Predicates too general to identify an event on their own.
-LIGHT_VERBS = frozenset("be have do get make take go come seem appear become include use".split())
+LIGHT_VERBS = frozenset(
+    ["be", "have", "do", "get", "make", "take", "go", "come", "seem", "appear", "become", "include", "use"]
+)
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"})
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 # Prepositions that tie a measure to what it is measured against ("25 miles from the border").
 REFERENCE_PREPS = frozenset({"from", "to", "away", "off", "outside", "north", "south", "east", "west"})
-PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
+PRONOUNS = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "who",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+        "one",
+        "someone",
+    ]
+)
 
 
 def analyze(article: Article, doc: Doc) -> Analysis:
@@ -136,7 +191,9 @@ def _reference_after(doc: Doc, end: int, limit: int) -> tuple[str, str] | None:
         if token.lower_ in REFERENCE_PREPS and token.pos_ in {"ADP", "ADV"}:
             objects = [c for c in token.children if c.dep_ == "pobj"]
             if not objects:
-                objects = [c for g in token.children if g.dep_ == "prep" for c in g.children if c.dep_ == "pobj"]
+                objects = [
+                    c for g in token.children if g.dep_ == "prep" for c in g.children if c.dep_ == "pobj"
+                ]
             if objects:
                 obj = objects[0]
                 return _key(obj), doc[obj.left_edge.i : obj.i + 1].text
@@ -354,7 +411,10 @@ def _phrase(token: Token | None) -> str | None:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         if ent is not None:
             return ent.text
-    left = min((c.i for c in token.children if c.dep_ in {"compound", "amod", "det", "poss", "nummod"}), default=token.i)
+    left = min(
+        (c.i for c in token.children if c.dep_ in {"compound", "amod", "det", "poss", "nummod"}),
+        default=token.i,
+    )
     return token.doc[left : token.i + 1].text
 
 

@@ -49,9 +49,12 @@ def _edge(func: F) -> F:
 
 def _output_options(func: F) -> F:
     func = click.option(
-        "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to this file."
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write the report to this file.",
     )(func)
-    func = click.option(
+    return click.option(
         "--format",
         "-f",
         "fmt",
@@ -60,7 +63,6 @@ def _output_options(func: F) -> F:
         show_default=True,
         help="Report format.",
     )(func)
-    return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,8 +88,12 @@ def cli() -> None:
     show_default=True,
     help="Largest input to read, in MB.",
 )
-@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a URL.")
-@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal).")
+@click.option(
+    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a URL."
+)
+@click.option(
+    "--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal)."
+)
 @_edge
 def compare(
     inputs: Sequence[str],
@@ -118,7 +124,9 @@ def compare(
 
 @cli.command()
 @_output_options
-@click.option("--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal)."
+)
 @_edge
 def demo(fmt: str, output: str | None, progress: bool | None) -> None:
     """Compare the bundled demo: one fictional event told by four invented outlets.
@@ -131,7 +139,9 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
     _report(demo_paths(), Settings(), fmt, output, progress)
 
 
-def _report(inputs: list[str], settings: Settings, fmt: str, output: str | None, progress: bool | None) -> None:
+def _report(
+    inputs: list[str], settings: Settings, fmt: str, output: str | None, progress: bool | None
+) -> None:
     err = Console(stderr=True)
     show = err.is_terminal if progress is None else progress
     report = _run_with_progress(inputs, settings, err, show)

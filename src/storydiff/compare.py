@@ -64,9 +64,42 @@ GENERIC_NOUNS = frozenset({None, "people", "person", "one", "individual", "resid
 # ("4,000 people marched" / "15,000 demonstrators filled the streets") when the
 # sentences say the same thing (CONTEXT_MIN_SIM).
 PERSON_NOUNS = frozenset(
-    "people person protester demonstrator marcher resident worker employee civilian soldier troop "
-    "firefighter passenger student teacher patient child adult man woman voter member supporter "
-    "fan spectator victim casualty refugee migrant officer police staff participant attendee".split()
+    [
+        "people",
+        "person",
+        "protester",
+        "demonstrator",
+        "marcher",
+        "resident",
+        "worker",
+        "employee",
+        "civilian",
+        "soldier",
+        "troop",
+        "firefighter",
+        "passenger",
+        "student",
+        "teacher",
+        "patient",
+        "child",
+        "adult",
+        "man",
+        "woman",
+        "voter",
+        "member",
+        "supporter",
+        "fan",
+        "spectator",
+        "victim",
+        "casualty",
+        "refugee",
+        "migrant",
+        "officer",
+        "police",
+        "staff",
+        "participant",
+        "attendee",
+    ]
 )
 CONTEXT_MIN_SIM = 0.62  # sentences this close state the same measure even with other words
 NOUN_MATCH_MIN_SIM = 0.45  # the same counted noun in sentences this close is the same count
@@ -88,9 +121,42 @@ SYNONYMS = {
 # Verbs that say what happened to people or things; two different ones count
 # different groups ("four injured" is never compared with "forty evacuated").
 OUTCOME_VERBS = frozenset(
-    "kill die injure hurt wound evacuate arrest detain rescue save hospitalize hospitalise treat "
-    "displace miss flee charge convict sentence destroy damage flood burn strike hit fire launch "
-    "sign vote elect join leave attend march".split()
+    [
+        "kill",
+        "die",
+        "injure",
+        "hurt",
+        "wound",
+        "evacuate",
+        "arrest",
+        "detain",
+        "rescue",
+        "save",
+        "hospitalize",
+        "hospitalise",
+        "treat",
+        "displace",
+        "miss",
+        "flee",
+        "charge",
+        "convict",
+        "sentence",
+        "destroy",
+        "damage",
+        "flood",
+        "burn",
+        "strike",
+        "hit",
+        "fire",
+        "launch",
+        "sign",
+        "vote",
+        "elect",
+        "join",
+        "leave",
+        "attend",
+        "march",
+    ]
 )
 # Predicate pairs that contradict each other without a negation.
 ANTONYMS = {
@@ -114,7 +180,9 @@ class _Index:
     vectors: np.ndarray
 
     def sim(self, a: Sentence, b: Sentence) -> float:
-        return float(self.vectors[self.rows[(a.article, a.index)]] @ self.vectors[self.rows[(b.article, b.index)]])
+        return float(
+            self.vectors[self.rows[(a.article, a.index)]] @ self.vectors[self.rows[(b.article, b.index)]]
+        )
 
 
 def compare_analyses(
@@ -131,8 +199,11 @@ def compare_analyses(
     d_conf, d_agree = _compare_dates([c for c in claims if c.kind == "date"], index)
     conflicts += q_conf + d_conf + _compare_events([c for c in claims if c.kind == "event"], index)
     conflicts += _compare_attributions(analyses, embedder)
-    disputed = {frozenset((a.article, a.start, b.article, b.start)) for f in conflicts
-                for a, b in itertools.combinations(f.statements, 2)}
+    disputed = {
+        frozenset((a.article, a.start, b.article, b.start))
+        for f in conflicts
+        for a, b in itertools.combinations(f.statements, 2)
+    }
     agreements += q_agree + d_agree + _agree_statements(analyses, index, disputed)
     agreements = _dedupe(agreements)
     used = {(s.article, s.start) for f in conflicts + agreements for s in f.statements}
@@ -156,7 +227,8 @@ def _ref(c: Claim) -> str | None:
 
 def _comparable_units(a: Claim, b: Claim) -> bool:
     qa, qb = a.quantity, b.quantity
-    assert qa is not None and qb is not None
+    assert qa is not None
+    assert qb is not None
     if qa.dimension != qb.dimension:
         return False
     return qa.dimension in {"count"} or qa.unit == qb.unit
@@ -187,16 +259,23 @@ def _quantity_link(a: Claim, b: Claim, index: _Index) -> str | None:
     sim = index.sim(a.sentence, b.sentence)
     if sim < QUANTITY_MIN_SIM:
         return None
-    if a.predicate in OUTCOME_VERBS and b.predicate in OUTCOME_VERBS and not _same_act(a.predicate, b.predicate):
+    if (
+        a.predicate in OUTCOME_VERBS
+        and b.predicate in OUTCOME_VERBS
+        and not _same_act(a.predicate, b.predicate)
+    ):
         return None
     # a shared light verb ("taken to hospital" / "took part") is no shared frame
     shared_frame = (_frame_keys(a) & _frame_keys(b)) - LIGHT_VERBS
     qa, qb = a.quantity, b.quantity
-    assert qa is not None and qb is not None
+    assert qa is not None
+    assert qb is not None
     same_noun = bool(qa.noun and qa.noun == qb.noun and qa.noun not in GENERIC_NOUNS)
     if ra and ra == rb:
         return "strong"  # "25 miles from the border" / "20 miles from the border"
-    if shared_frame and (_same_act(a.predicate, b.predicate) or len(shared_frame) >= 2 or None in (a.predicate, b.predicate)):
+    if shared_frame and (
+        _same_act(a.predicate, b.predicate) or len(shared_frame) >= 2 or None in (a.predicate, b.predicate)
+    ):
         return "strong"  # the number hangs on the same words: "injured", "city of"
     if same_noun and (shared_frame or sim >= NOUN_MATCH_MIN_SIM):
         return "strong"  # "a petition with 18,000 signatures" / "a petition carrying 22,000 signatures"
@@ -216,14 +295,16 @@ def _same_act(a: str | None, b: str | None) -> bool:
 
 def _overlap(a: Claim, b: Claim) -> bool:
     qa, qb = a.quantity, b.quantity
-    assert qa is not None and qb is not None
+    assert qa is not None
+    assert qb is not None
     slack = ROUNDING_TOLERANCE * max(abs(qa.value), abs(qb.value))
     return qa.low <= qb.high + slack and qb.low <= qa.high + slack
 
 
 def _gap_ratio(a: Claim, b: Claim) -> float:
     qa, qb = a.quantity, b.quantity
-    assert qa is not None and qb is not None
+    assert qa is not None
+    assert qb is not None
     lo, hi = (qa, qb) if qa.high < qb.low else (qb, qa)
     if lo.high <= 0:
         return math.inf
@@ -263,7 +344,8 @@ def _numeric_conflict(pairs: list[tuple[Claim, Claim]]) -> Finding:
     a, b = max(pairs, key=lambda p: _gap_ratio(*p))
     ratio = _gap_ratio(a, b)
     qa, qb = a.quantity, b.quantity
-    assert qa is not None and qb is not None
+    assert qa is not None
+    assert qb is not None
     zero_vs_some = (qa.value == 0) != (qb.value == 0)
     severity = "major" if zero_vs_some or ratio >= MAJOR_RATIO else "minor"
     members = _distinct_sentences([c for p in pairs for c in p])
@@ -271,7 +353,9 @@ def _numeric_conflict(pairs: list[tuple[Claim, Claim]]) -> Finding:
     if zero_vs_some:
         how = "one side says none, the other some"
     else:
-        how = f"the larger is {ratio:.2f} times the smaller" if ratio < 10 else "they differ more than tenfold"
+        how = (
+            f"the larger is {ratio:.2f} times the smaller" if ratio < 10 else "they differ more than tenfold"
+        )
     hedged = [c.value for c in (a, b) if c.quantity and c.quantity.hedge]
     note = f"; even the hedged {', '.join(repr(h) for h in hedged)} cannot cover both" if hedged else ""
     return Finding(
@@ -310,16 +394,21 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
             # the same day for the same predicate needs less context to count as one event
             if sim >= DATE_MIN_SIM and a.article != b.article:
                 agree.append((i, j))
-        elif (shared or sim >= AGREEMENT_MIN_SIM) and sim >= DATE_MIN_SIM:
-            if abs((_to_date(ka) - _to_date(kb)).days) <= MAX_DATE_CONFLICT_DAYS:
-                clash.append((i, j))
+        elif (
+            (shared or sim >= AGREEMENT_MIN_SIM)
+            and sim >= DATE_MIN_SIM
+            and abs((_to_date(ka) - _to_date(kb)).days) <= MAX_DATE_CONFLICT_DAYS
+        ):
+            clash.append((i, j))
     conflicts: list[Finding] = []
     for group in _components(len(claims), clash):
         pairs = [(claims[i], claims[j]) for i, j in clash if i in group]
         first, last = max(pairs, key=lambda p: _days_apart(*p))
         gap = _days_apart(first, last)
         members = _distinct_sentences([c for p in pairs for c in p])
-        sides = "; ".join(f"{_who(c)} says {c.value} ({c.date.iso if c.date else ''})" for c in _one_per_voice(members))
+        sides = "; ".join(
+            f"{_who(c)} says {c.value} ({c.date.iso if c.date else ''})" for c in _one_per_voice(members)
+        )
         conflicts.append(
             Finding(
                 category="conflict",
@@ -335,7 +424,9 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
     for group in _components(len(claims), agree):
         members = [claims[i] for i in group]
         day = members[0].date.iso if members[0].date else ""
-        agreements.append(_agreement("date", members, f"{len({c.article for c in members})} reports date it {day}."))
+        agreements.append(
+            _agreement("date", members, f"{len({c.article for c in members})} reports date it {day}.")
+        )
     return conflicts, agreements
 
 
@@ -448,7 +539,9 @@ def _compare_attributions(analyses: Sequence[Analysis], embedder: Embedder) -> l
         (an, at)
         for an in analyses
         for at in an.attributions
-        if at.speaker and at.speaker[:1].isupper() and at.speaker.lower() not in PRONOUNS
+        if at.speaker
+        and at.speaker[:1].isupper()
+        and at.speaker.lower() not in PRONOUNS
         and len(at.content.split()) >= 5
     ]
     if len(named) < 2:
@@ -468,7 +561,10 @@ def _compare_attributions(analyses: Sequence[Analysis], embedder: Embedder) -> l
                 subject=_short(a.content),
                 attribute="source",
                 severity="minor",
-                explanation=f"the same words are ascribed to {a.speaker} ({a.article}) and to {b.speaker} ({b.article}).",
+                explanation=(
+                    f"the same words are ascribed to {a.speaker} ({a.article}) "
+                    f"and to {b.speaker} ({b.article})."
+                ),
                 statements=(_attribution_statement(an_a, a), _attribution_statement(an_b, b)),
             )
         )
@@ -476,7 +572,9 @@ def _compare_attributions(analyses: Sequence[Analysis], embedder: Embedder) -> l
 
 
 def _attribution_statement(analysis: Analysis, at: Attribution) -> Statement:
-    start = min(at.content_start, at.cue_start, at.speaker_start if at.speaker_start is not None else at.cue_start)
+    start = min(
+        at.content_start, at.cue_start, at.speaker_start if at.speaker_start is not None else at.cue_start
+    )
     end = max(at.content_end, at.cue_end, at.speaker_end or 0)
     for s in analysis.sentences:
         if s.start <= start < s.end:
@@ -494,14 +592,45 @@ def _content_words(s: Sentence) -> set[str]:
 
 
 _STOP = frozenset(
-    "that this with from have were been their they said says would could about which there after "
-    "before while into over also than them when what where more most some such only other".split()
+    [
+        "that",
+        "this",
+        "with",
+        "from",
+        "have",
+        "were",
+        "been",
+        "their",
+        "they",
+        "said",
+        "says",
+        "would",
+        "could",
+        "about",
+        "which",
+        "there",
+        "after",
+        "before",
+        "while",
+        "into",
+        "over",
+        "also",
+        "than",
+        "them",
+        "when",
+        "what",
+        "where",
+        "more",
+        "most",
+        "some",
+        "such",
+        "only",
+        "other",
+    ]
 )
 
 
-def _agree_statements(
-    analyses: Sequence[Analysis], index: _Index, disputed: set[frozenset]
-) -> list[Finding]:
+def _agree_statements(analyses: Sequence[Analysis], index: _Index, disputed: set[frozenset]) -> list[Finding]:
     """Pair sentences across reports that paraphrase each other (not those already in conflict)."""
     edges: list[tuple[Sentence, Sentence, float]] = []
     for x, y in itertools.combinations(analyses, 2):
@@ -566,7 +695,9 @@ def _unique(analyses: Sequence[Analysis], index: _Index, used: set[tuple[str, in
                     kind="fact",
                     subject=main.subject,
                     attribute=main.attribute,
-                    explanation=f"only {s.article} reports this (closest sentence elsewhere: similarity {best:.2f}).",
+                    explanation=(
+                        f"only {s.article} reports this (closest sentence elsewhere: similarity {best:.2f})."
+                    ),
                     statements=(Statement(s.article, s.text, s.start, s.end, None, speaker),),
                 )
             )
@@ -656,5 +787,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         kept.append(f)
         covered.append(spans)
     return kept
-
-

@@ -92,8 +92,15 @@ _FRACTIONS = {
     "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8, "tenth": 10, "tenths": 10,
 }  # fmt: skip
 # Vague plurals: "dozens" means at least two dozen and fewer than a hundred.
-_VAGUE = {"dozens": 12.0, "scores": 20.0, "hundreds": 1e2, "thousands": 1e3, "millions": 1e6,
-          "billions": 1e9, "tens": 10.0}
+_VAGUE = {
+    "dozens": 12.0,
+    "scores": 20.0,
+    "hundreds": 1e2,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+    "tens": 10.0,
+}
 
 _MONTHS = {
     "january", "jan", "february", "feb", "march", "mar", "april", "apr", "may", "june", "jun",
@@ -101,8 +108,27 @@ _MONTHS = {
     "nov", "december", "dec",
 }  # fmt: skip
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_TIME_WORDS = {"a.m.", "p.m.", "am", "pm", "gmt", "bst", "utc", "edt", "est", "cet", "cest",
-               "pdt", "pst", "cdt", "msk", "o'clock", "hrs", "h", "et"}
+_TIME_WORDS = {
+    "a.m.",
+    "p.m.",
+    "am",
+    "pm",
+    "gmt",
+    "bst",
+    "utc",
+    "edt",
+    "est",
+    "cet",
+    "cest",
+    "pdt",
+    "pst",
+    "cdt",
+    "msk",
+    "o'clock",
+    "hrs",
+    "h",
+    "et",
+}
 _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 # Nouns that, written before a number, make it a label rather than an amount.
 _LABEL_NOUNS = {
@@ -114,8 +140,19 @@ _LABEL_NOUNS = {
     "#", "model", "series", "mark", "act", "rule", "year",
 }  # fmt: skip
 # Entity types whose numbers name something ("Euro 2020", "Apple Watch 5").
-_NAME_ENTITIES = {"PERSON", "ORG", "PRODUCT", "LAW", "EVENT", "WORK_OF_ART", "FAC", "GPE", "LOC",
-                  "NORP", "LANGUAGE"}
+_NAME_ENTITIES = {
+    "PERSON",
+    "ORG",
+    "PRODUCT",
+    "LAW",
+    "EVENT",
+    "WORK_OF_ART",
+    "FAC",
+    "GPE",
+    "LOC",
+    "NORP",
+    "LANGUAGE",
+}
 # Verbs after which "from X to Y" is a change, not a range ("rose from 12 to 15").
 _CHANGE_VERBS = {
     "rise", "increase", "grow", "climb", "jump", "soar", "surge", "fall", "drop", "decline",
@@ -124,12 +161,40 @@ _CHANGE_VERBS = {
     "ease", "swell", "balloon", "sink", "slide", "dip", "edge", "gain", "lose", "add",
 }  # fmt: skip
 # Casualty nouns count as zero after "no" even in the singular ("no loss of life").
-_CASUALTY_NOUNS = {"casualty", "death", "injury", "fatality", "victim", "loss", "damage", "harm",
-                   "survivor", "dead", "injured", "wounded", "one", "body", "life"}
+_CASUALTY_NOUNS = {
+    "casualty",
+    "death",
+    "injury",
+    "fatality",
+    "victim",
+    "loss",
+    "damage",
+    "harm",
+    "survivor",
+    "dead",
+    "injured",
+    "wounded",
+    "one",
+    "body",
+    "life",
+}
 _YEAR_RANGE = (1000, 2100)
 # After a glued "m" these make it metres, not millions ("a 300m long ship").
-_LENGTH_WORDS = {"long", "tall", "high", "wide", "deep", "away", "deeper", "higher", "above",
-                 "below", "from", "underground", "offshore"}
+_LENGTH_WORDS = {
+    "long",
+    "tall",
+    "high",
+    "wide",
+    "deep",
+    "away",
+    "deeper",
+    "higher",
+    "above",
+    "below",
+    "from",
+    "underground",
+    "offshore",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +220,25 @@ def _units() -> dict[tuple[str, ...], _Unit]:
             table[tuple(form.split(" "))] = unit
 
     km, kg, km2, litre = "km", "kg", "km2", "litre"
-    add(_Unit("kilometre", "length", km), "km", "kms", "kilometre", "kilometres", "kilometer",
-        "kilometers")
+    add(_Unit("kilometre", "length", km), "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers")
     add(_Unit("metre", "length", km, 1e-3), "metre", "metres", "meter", "meters", "m")
-    add(_Unit("centimetre", "length", km, 1e-5), "cm", "centimetre", "centimetres", "centimeter",
-        "centimeters")
-    add(_Unit("millimetre", "length", km, 1e-6), "mm", "millimetre", "millimetres", "millimeter",
-        "millimeters")
-    add(_Unit("micrometre", "length", km, 1e-9), "μm", "µm", "micrometre", "micrometres",
-        "micron", "microns")
+    add(
+        _Unit("centimetre", "length", km, 1e-5),
+        "cm",
+        "centimetre",
+        "centimetres",
+        "centimeter",
+        "centimeters",
+    )
+    add(
+        _Unit("millimetre", "length", km, 1e-6),
+        "mm",
+        "millimetre",
+        "millimetres",
+        "millimeter",
+        "millimeters",
+    )
+    add(_Unit("micrometre", "length", km, 1e-9), "μm", "µm", "micrometre", "micrometres", "micron", "microns")
     add(_Unit("mile", "length", km, 1.609344), "mile", "miles", "mi")
     add(_Unit("nautical mile", "length", km, 1.852), "nautical mile", "nautical miles")
     add(_Unit("foot", "length", km, 3.048e-4), "foot", "feet", "ft")
@@ -178,35 +253,118 @@ def _units() -> dict[tuple[str, ...], _Unit]:
     add(_Unit("ton", "mass", kg, 907.18474), "ton", "tons")
     add(_Unit("pound", "mass", kg, 0.45359237), "lb", "lbs", "pound", "pounds")
     add(_Unit("ounce", "mass", kg, 0.028349523), "oz", "ounce", "ounces")
-    add(_Unit("square kilometre", "area", km2), "km2", "km²", "km 2", "sq km", "sq. km",
-        "square kilometre", "square kilometres", "square kilometer", "square kilometers")
-    add(_Unit("square metre", "area", km2, 1e-6), "m2", "m²", "m 2", "sq m", "sq. m", "sqm",
-        "square metre", "square metres", "square meter", "square meters")
-    add(_Unit("square mile", "area", km2, 2.589988), "sq mi", "square mile", "square miles",
-        "sq miles")
-    add(_Unit("square feet", "area", km2, 9.290304e-8), "sq ft", "sq. ft", "sqft", "square foot",
-        "square feet")
+    add(
+        _Unit("square kilometre", "area", km2),
+        "km2",
+        "km²",
+        "km 2",
+        "sq km",
+        "sq. km",
+        "square kilometre",
+        "square kilometres",
+        "square kilometer",
+        "square kilometers",
+    )
+    add(
+        _Unit("square metre", "area", km2, 1e-6),
+        "m2",
+        "m²",
+        "m 2",
+        "sq m",
+        "sq. m",
+        "sqm",
+        "square metre",
+        "square metres",
+        "square meter",
+        "square meters",
+    )
+    add(_Unit("square mile", "area", km2, 2.589988), "sq mi", "square mile", "square miles", "sq miles")
+    add(
+        _Unit("square feet", "area", km2, 9.290304e-8),
+        "sq ft",
+        "sq. ft",
+        "sqft",
+        "square foot",
+        "square feet",
+    )
     add(_Unit("hectare", "area", km2, 1e-2), "ha", "hectare", "hectares")
     add(_Unit("acre", "area", km2, 4.0468564e-3), "acre", "acres")
     add(_Unit("litre", "volume", litre), "l", "litre", "litres", "liter", "liters")
-    add(_Unit("millilitre", "volume", litre, 1e-3), "ml", "millilitre", "millilitres",
-        "milliliter", "milliliters")
+    add(
+        _Unit("millilitre", "volume", litre, 1e-3),
+        "ml",
+        "millilitre",
+        "millilitres",
+        "milliliter",
+        "milliliters",
+    )
     add(_Unit("gallon", "volume", litre, 3.785411784), "gallon", "gallons", "gal")
     add(_Unit("barrel", "volume", litre, 158.987295), "barrel", "barrels", "bbl")
-    add(_Unit("cubic metre", "volume", litre, 1e3), "cubic metre", "cubic metres",
-        "cubic meter", "cubic meters", "m3", "m³")
-    add(_Unit("kilometre per hour", "speed", "km/h"), "km/h", "kmh", "kph", "km / h",
-        "kilometres per hour", "kilometers per hour", "kilometres an hour", "kilometers an hour")
-    add(_Unit("mile per hour", "speed", "km/h", 1.609344), "mph", "m.p.h.", "m.p.h", "miles per hour",
-        "miles an hour", "mile per hour")
+    add(
+        _Unit("cubic metre", "volume", litre, 1e3),
+        "cubic metre",
+        "cubic metres",
+        "cubic meter",
+        "cubic meters",
+        "m3",
+        "m³",
+    )
+    add(
+        _Unit("kilometre per hour", "speed", "km/h"),
+        "km/h",
+        "kmh",
+        "kph",
+        "km / h",
+        "kilometres per hour",
+        "kilometers per hour",
+        "kilometres an hour",
+        "kilometers an hour",
+    )
+    add(
+        _Unit("mile per hour", "speed", "km/h", 1.609344),
+        "mph",
+        "m.p.h.",
+        "m.p.h",
+        "miles per hour",
+        "miles an hour",
+        "mile per hour",
+    )
     add(_Unit("knot", "speed", "km/h", 1.852), "knot", "knots")
-    add(_Unit("metre per second", "speed", "km/h", 3.6), "m/s", "m / s", "metres per second",
-        "meters per second")
-    add(_Unit("celsius", "temperature", "C"), "°c", "° c", "c", "degc", "deg c", "degrees celsius",
-        "degree celsius", "celsius", "degrees c", "degree c", "degrees centigrade")
+    add(
+        _Unit("metre per second", "speed", "km/h", 3.6),
+        "m/s",
+        "m / s",
+        "metres per second",
+        "meters per second",
+    )
+    add(
+        _Unit("celsius", "temperature", "C"),
+        "°c",
+        "° c",
+        "c",
+        "degc",
+        "deg c",
+        "degrees celsius",
+        "degree celsius",
+        "celsius",
+        "degrees c",
+        "degree c",
+        "degrees centigrade",
+    )
     fahrenheit = _Unit("fahrenheit", "temperature", "C", 5 / 9, -32 * 5 / 9)
-    add(fahrenheit, "°f", "° f", "f", "degf", "deg f", "degrees fahrenheit", "degree fahrenheit",
-        "fahrenheit", "degrees f", "degree f")
+    add(
+        fahrenheit,
+        "°f",
+        "° f",
+        "f",
+        "degf",
+        "deg f",
+        "degrees fahrenheit",
+        "degree fahrenheit",
+        "fahrenheit",
+        "degrees f",
+        "degree f",
+    )
     # A bare "degrees" may be a temperature in either scale or an angle: kept apart.
     add(_Unit("degree", "degree", "degree"), "degree", "degrees", "°")
     add(_Unit("second", "duration", "hour", 1 / 3600), "second", "seconds", "sec", "secs")
@@ -220,13 +378,28 @@ def _units() -> dict[tuple[str, ...], _Unit]:
     add(_Unit("year", "duration", "hour", 8765.82), "year", "years", "yr", "yrs")
     add(_Unit("decade", "duration", "hour", 87658.2), "decade", "decades")
     add(_Unit("century", "duration", "hour", 876582.0), "century", "centuries")
-    add(_Unit("year of age", "age", "year"), "year - old", "years - old", "year old",
-        "years old", "years of age", "year of age", "yr - old", "-year-old", "year-old")
+    add(
+        _Unit("year of age", "age", "year"),
+        "year - old",
+        "years - old",
+        "year old",
+        "years old",
+        "years of age",
+        "year of age",
+        "yr - old",
+        "-year-old",
+        "year-old",
+    )
     add(_Unit("percentage", "percent", "%"), "%", "percent", "per cent", "pct", "percentage", "pc")
-    add(_Unit("percentage point", "percentage point", "pp"), "percentage point",
-        "percentage points", "pp", "ppt", "ppts")
-    add(_Unit("basis point", "percentage point", "pp", 0.01), "basis point", "basis points", "bp",
-        "bps")
+    add(
+        _Unit("percentage point", "percentage point", "pp"),
+        "percentage point",
+        "percentage points",
+        "pp",
+        "ppt",
+        "ppts",
+    )
+    add(_Unit("basis point", "percentage point", "pp", 0.01), "basis point", "basis points", "bp", "bps")
     add(_Unit("kilowatt", "power", "kW"), "kw", "kilowatt", "kilowatts")
     add(_Unit("megawatt", "power", "kW", 1e3), "mw", "megawatt", "megawatts")
     add(_Unit("gigawatt", "power", "kW", 1e6), "gw", "gigawatt", "gigawatts")
@@ -296,13 +469,18 @@ for _code, _forms in {
     "INR": ("rupee", "rupees", "indian rupees", "crore rupees", "inr"),
     "RUB": ("ruble", "rubles", "rouble", "roubles", "russian rubles", "rub"),
     "UAH": ("hryvnia", "hryvnias", "hryvnia", "hryvnas", "uah"),
-    "MYR": ("ringgit", "myr"), "AUD": ("australian dollars", "australian dollar", "aud"),
+    "MYR": ("ringgit", "myr"),
+    "AUD": ("australian dollars", "australian dollar", "aud"),
     "CAD": ("canadian dollars", "canadian dollar", "cad"),
     "NZD": ("new zealand dollars", "new zealand dollar", "nzd"),
     "SGD": ("singapore dollars", "singaporean dollars", "sgd"),
-    "HKD": ("hong kong dollars", "hkd"), "ILS": ("shekel", "shekels", "nis", "ils"),
-    "CHF": ("swiss francs", "swiss franc", "francs", "chf"), "MXN": ("pesos", "mexican pesos"),
-    "ZAR": ("rand",), "TRY": ("lira", "liras", "turkish lira"), "PLN": ("zloty", "zlotys"),
+    "HKD": ("hong kong dollars", "hkd"),
+    "ILS": ("shekel", "shekels", "nis", "ils"),
+    "CHF": ("swiss francs", "swiss franc", "francs", "chf"),
+    "MXN": ("pesos", "mexican pesos"),
+    "ZAR": ("rand",),
+    "TRY": ("lira", "liras", "turkish lira"),
+    "PLN": ("zloty", "zlotys"),
 }.items():
     for _form in _forms:
         _CURRENCY_SUFFIXES[tuple(_form.split(" "))] = _money(_code)
@@ -318,11 +496,34 @@ _UNITS = _units()
 _UNIT_KEYS = {**_UNITS, **_CURRENCY_SUFFIXES}
 _MAX_KEY = max(len(k) for k in (*_UNIT_KEYS, *_CURRENCY_PREFIXES))
 # Unit spellings too short or too common to trust unless glued to the number ("30C", "164p").
-_GLUED_ONLY = {("c",), ("f",), ("p",), ("l",), ("g",), ("t",), ("°",), ("ha",), ("gal",),
-               ("min",), ("sec",), ("in",), ("mi",), ("b",), ("pc",), ("gt",)}
+_GLUED_ONLY = {
+    ("c",),
+    ("f",),
+    ("p",),
+    ("l",),
+    ("g",),
+    ("t",),
+    ("°",),
+    ("ha",),
+    ("gal",),
+    ("min",),
+    ("sec",),
+    ("in",),
+    ("mi",),
+    ("b",),
+    ("pc",),
+    ("gt",),
+}
 # Single letters whose case tells a unit apart: "5g" grams but "5G" networks.
-_CASED = {("g",): {"g"}, ("t",): {"t"}, ("c",): {"C"}, ("f",): {"F"}, ("p",): {"p"},
-          ("k",): {"k", "K"}, ("b",): {"B", "b"}}
+_CASED = {
+    ("g",): {"g"},
+    ("t",): {"t"},
+    ("c",): {"C"},
+    ("f",): {"F"},
+    ("p",): {"p"},
+    ("k",): {"k", "K"},
+    ("b",): {"B", "b"},
+}
 # "sub-300 sq m": a bound written as a prefix, not an identifier.
 _BOUND_PREFIXES = {"sub", "under", "over", "near"}
 # A fraction is a share: "a third of" is 33.3%.
@@ -398,12 +599,15 @@ def _doc_pieces(doc: Doc, start: int, end: int) -> list[_Piece]:
             continue
         glued = bool(pieces) and pieces[-1].end == token.idx
         text = token.text
-        if len(text) > 1 and text.endswith(".") and (
-            text[:-1].lower() in _ABBREV_SCALES or (text[:-1].lower(),) in _UNIT_KEYS
+        if (
+            len(text) > 1
+            and text.endswith(".")
+            and (text[:-1].lower() in _ABBREV_SCALES or (text[:-1].lower(),) in _UNIT_KEYS)
         ):
             # "EUR50m." at the end of a sentence: the stop is not part of the scale
-            pieces.append(_Piece(text[:-1], text[:-1].lower(), token.idx, token.idx + len(text) - 1,
-                                 token.i, glued))
+            pieces.append(
+                _Piece(text[:-1], text[:-1].lower(), token.idx, token.idx + len(text) - 1, token.i, glued)
+            )
             pieces.append(_Piece(".", ".", token.idx + len(text) - 1, token.idx + len(text), token.i, True))
             continue
         pieces.extend(_split(text, token.idx, token.i, glued))
@@ -476,8 +680,12 @@ def _read_words(pieces: list[_Piece], i: int) -> tuple[float, int] | None:
             last = "scale"
         elif w == "-" and last == "tens" and j + 1 < n and pieces[j + 1].low in _SMALL:
             pass  # "twenty-five"
-        elif (w == "and" and last == "scale" and j + 1 < n
-              and (pieces[j + 1].low in _SMALL or pieces[j + 1].low in _TENS)):
+        elif (
+            w == "and"
+            and last == "scale"
+            and j + 1 < n
+            and (pieces[j + 1].low in _SMALL or pieces[j + 1].low in _TENS)
+        ):
             pass  # "one hundred and five"
         else:
             break
@@ -499,8 +707,14 @@ def _read_number(pieces: list[_Piece], i: int, money: bool) -> _Number | None:
         raw = p.low
         j = i + 1
         # "1/2" glued: a fraction only when it reads as one (numerator below denominator)
-        if (j + 1 < n and pieces[j].low == "/" and pieces[j].glued and pieces[j + 1].glued
-                and re.fullmatch(r"\d+", pieces[j + 1].low) and re.fullmatch(r"\d+", p.low)):
+        if (
+            j + 1 < n
+            and pieces[j].low == "/"
+            and pieces[j].glued
+            and pieces[j + 1].glued
+            and re.fullmatch(r"\d+", pieces[j + 1].low)
+            and re.fullmatch(r"\d+", p.low)
+        ):
             num, den = int(p.low), int(pieces[j + 1].low)
             if 0 < num < den <= 100:
                 return _Number(num / den, i, j + 2, raw=raw, fraction=True)
@@ -689,7 +903,9 @@ class _Reader:
             return None, i
         token = self.doc[p.tok]
         if p.low in ("nobody", "noone") or (
-            p.low == "no" and i + 1 < self.n and self.pieces[i + 1].low == "one"
+            p.low == "no"
+            and i + 1 < self.n
+            and self.pieces[i + 1].low == "one"
             and not self._is_noun_after(i + 2)
         ):
             last = i + 1 if p.low != "no" else i + 2
@@ -773,9 +989,14 @@ class _Reader:
                 currency = _CURRENCY_PREFIXES[key]
                 k += size
         sign = 1.0
-        if k < self.n and pieces[k].low in ("-", "−") and k + 1 < self.n and pieces[k + 1].glued \
-                and _is_digits(pieces[k + 1]) and not (pieces[k].glued and k > 0
-                                                      and pieces[k - 1].low[-1:].isalnum()):
+        if (
+            k < self.n
+            and pieces[k].low in ("-", "−")
+            and k + 1 < self.n
+            and pieces[k + 1].glued
+            and _is_digits(pieces[k + 1])
+            and not (pieces[k].glued and k > 0 and pieces[k - 1].low[-1:].isalnum())
+        ):
             sign, k = -1.0, k + 1
         elif k + 1 < self.n and pieces[k].low == "minus":
             sign, k = -1.0, k + 1
@@ -792,28 +1013,55 @@ class _Reader:
         # glued identifiers and times: "COVID-19", "G7", "10:30", "3rd", "1990s"
         before = pieces[k - 1] if k > 0 else None
         if number.words:
-            if (before is not None and before.low == "-" and pieces[k].glued and before.glued
-                    and k >= 2 and pieces[k - 2].low.isalpha()):
+            if (
+                before is not None
+                and before.low == "-"
+                and pieces[k].glued
+                and before.glued
+                and k >= 2
+                and pieces[k - 2].low.isalpha()
+            ):
                 return (j, None, k, k)  # "production-four-door", "then-two"
         else:
-            sub = k >= 2 and pieces[k - 2].low in _BOUND_PREFIXES and before is not None \
-                and before.low == "-"
+            sub = k >= 2 and pieces[k - 2].low in _BOUND_PREFIXES and before is not None and before.low == "-"
             joined = before is not None and (
                 before.low[-1:].isalpha()
                 or (before.low in ("-", "/", ".", ":") and before.glued and pieces[k - 2].low[-1:].isalnum())
             )
-            if (before is not None and pieces[k].glued and currency is None and sign > 0 and not sub
-                    and joined and not partner):
+            if (
+                before is not None
+                and pieces[k].glued
+                and currency is None
+                and sign > 0
+                and not sub
+                and joined
+                and not partner
+            ):
                 return (self._skip_glued(j), None, k, k)
-            if (j + 1 < self.n and pieces[j].glued and pieces[j].low in (":", "/", ".", "×")
-                    and pieces[j + 1].glued and pieces[j + 1].low[:1].isdigit()):
+            if (
+                j + 1 < self.n
+                and pieces[j].glued
+                and pieces[j].low in (":", "/", ".", "×")
+                and pieces[j + 1].glued
+                and pieces[j + 1].low[:1].isdigit()
+            ):
                 return (self._skip_glued(j), None, k, k)
-            if (j + 3 < self.n and all(pieces[x].glued for x in range(j, j + 4))
-                    and pieces[j].low in ("-", ".") and _is_digits(pieces[j + 1])
-                    and pieces[j + 2].low == pieces[j].low and _is_digits(pieces[j + 3])):
+            if (
+                j + 3 < self.n
+                and all(pieces[x].glued for x in range(j, j + 4))
+                and pieces[j].low in ("-", ".")
+                and _is_digits(pieces[j + 1])
+                and pieces[j + 2].low == pieces[j].low
+                and _is_digits(pieces[j + 3])
+            ):
                 return (self._skip_glued(j), None, k, k)  # "555-123-4567", "2019-09-01"
-            if 0 < k < j < self.n and pieces[k - 1].low == "(" and pieces[j].low == ")" \
-                    and currency is None and j == k + 1:
+            if (
+                0 < k < j < self.n
+                and pieces[k - 1].low == "("
+                and pieces[j].low == ")"
+                and currency is None
+                and j == k + 1
+            ):
                 return (j, None, k, k)  # "(4)": a shirt number or a list item
         unit: _Unit | None = None
         if currency is not None:
@@ -825,13 +1073,28 @@ class _Reader:
             found, j = read
             if currency is None or found.dimension == "money":
                 unit = found  # "1/2 pound" is half a pound, not 50%
-        elif not number.words and j < self.n and pieces[j].glued and (
-            pieces[j].low.isalpha() or (pieces[j].tok == pieces[j - 1].tok and pieces[j].low[:1].isalnum())
+        elif (
+            not number.words
+            and j < self.n
+            and pieces[j].glued
+            and (
+                pieces[j].low.isalpha()
+                or (pieces[j].tok == pieces[j - 1].tok and pieces[j].low[:1].isalnum())
+            )
         ):
             return (self._skip_glued(j), None, k, k)  # "5G", "49ers", "3rd", "1990s"
         value = sign * number.value
-        number = _Number(value, number.first, number.last, number.scaled, number.words, number.raw,
-                         number.vague_high, number.vague, number.fraction)
+        number = _Number(
+            value,
+            number.first,
+            number.last,
+            number.scaled,
+            number.words,
+            number.raw,
+            number.vague_high,
+            number.vague,
+            number.fraction,
+        )
         return number, unit, first, j
 
     def _skip_glued(self, j: int) -> int:
@@ -916,8 +1179,9 @@ class _Reader:
                 return True
         return False
 
-    def _range(self, start: int, a: tuple, b: tuple, connector: str, hedge: str | None
-               ) -> tuple[_Mention | None, int] | None:
+    def _range(
+        self, start: int, a: tuple, b: tuple, connector: str, hedge: str | None
+    ) -> tuple[_Mention | None, int] | None:
         """Join two stated numbers into one range mention, or None when they are not one range."""
         na, ua, fa, _ = a
         nb, ub, _, lb = b
@@ -953,8 +1217,7 @@ class _Reader:
             hedge_word = "to"
         noun = self._count_noun(lb) if unit is None else None
         head = self._head_token(nb)
-        mention = _Mention(start, lb, (low + high) / 2, low, high, unit, hedge_word, noun, head,
-                           ranged=True)
+        mention = _Mention(start, lb, (low + high) / 2, low, high, unit, hedge_word, noun, head, ranged=True)
         return mention, lb
 
     def _scale_of(self, number: _Number) -> float:
@@ -969,8 +1232,7 @@ class _Reader:
 
     # -- skip rules -------------------------------------------------------------
 
-    def _skip(self, number: _Number, unit: _Unit | None, first: int, last: int,
-              hedge: str | None) -> bool:
+    def _skip(self, number: _Number, unit: _Unit | None, first: int, last: int, hedge: str | None) -> bool:
         """True when a number without a unit is a year, date, time, label or name."""
         pieces = self.pieces
         if unit is not None and unit.dimension not in ("percent",):
@@ -996,8 +1258,11 @@ class _Reader:
         return False
 
     def _yearlike(self, number: _Number) -> bool:
-        return (re.fullmatch(r"\d{4}", number.raw) is not None
-                and _YEAR_RANGE[0] <= number.value <= _YEAR_RANGE[1] and not number.scaled)
+        return (
+            re.fullmatch(r"\d{4}", number.raw) is not None
+            and _YEAR_RANGE[0] <= number.value <= _YEAR_RANGE[1]
+            and not number.scaled
+        )
 
     def _near_time(self, last: int) -> bool:
         """A clock time: "3 p.m.", "11am", "0401 GMT"."""
@@ -1060,14 +1325,16 @@ class _Reader:
 
     # -- the mention ------------------------------------------------------------
 
-    def _mention(self, start: int, last: int, number: _Number, unit: _Unit | None,
-                 hedge: str | None, noun_at: int) -> _Mention | None:
+    def _mention(
+        self, start: int, last: int, number: _Number, unit: _Unit | None, hedge: str | None, noun_at: int
+    ) -> _Mention | None:
         value = number.value
         head = self._head_token(number)
         if number.vague_high is not None:
             noun = self._count_noun(noun_at) if unit is None else None
-            return _Mention(start, last, value, value, number.vague_high, unit, number.vague, noun,
-                            head, ranged=True)
+            return _Mention(
+                start, last, value, value, number.vague_high, unit, number.vague, noun, head, ranged=True
+            )
         if unit is None or unit.name == "year":
             age = self._age_before(start)
             if age is not None:
@@ -1075,8 +1342,14 @@ class _Reader:
                 if hedge is None:
                     start = age  # the offsets cover "aged 45"
         noun = self._count_noun(noun_at) if unit is None else None
-        if (unit is None and noun is None and number.words and value == 1 and not number.scaled
-                and hedge is None):
+        if (
+            unit is None
+            and noun is None
+            and number.words
+            and value == 1
+            and not number.scaled
+            and hedge is None
+        ):
             return None  # "one" as a pronoun: "the one who", "one could argue"
         low, high = _hedge_range(hedge, value)
         return _Mention(start, last, value, low, high, unit, hedge, noun, head)
@@ -1134,20 +1407,22 @@ class _Reader:
                 return None  # a unit word the number did not take ("40 to 55 percent")
             if tok.pos_ in ("NOUN", "PROPN"):
                 # follow a compound to its head: "charging stations", "Kia and Hyundai vehicles"
-                while (j + 1 < end and doc[j + 1].pos_ in ("NOUN", "PROPN")
-                       and tok.dep_ == "compound"):
+                while j + 1 < end and doc[j + 1].pos_ in ("NOUN", "PROPN") and tok.dep_ == "compound":
                     j += 1
                     tok = doc[j]
                 if tok.lemma_.lower().rstrip(".") in _MONTHS and tok.text[:1].isupper():
                     return None
                 return _person(tok.lemma_.lower())
-            if tok.pos_ in ("DET", "ADJ", "NUM", "PART") or tok.tag_ in ("POS", "PRP$") or (
-                tok.text in ("-", "'s", "’s") and not tok.whitespace_
+            if (
+                tok.pos_ in ("DET", "ADJ", "NUM", "PART")
+                or tok.tag_ in ("POS", "PRP$")
+                or (tok.text in ("-", "'s", "’s") and not tok.whitespace_)
             ):
                 j += 1
                 continue
-            if tok.pos_ == "ADV" and (tok.lower_ in ("more", "other", "fewer", "additional")
-                                      or tok.lower_.endswith("ly")):
+            if tok.pos_ == "ADV" and (
+                tok.lower_ in ("more", "other", "fewer", "additional") or tok.lower_.endswith("ly")
+            ):
                 j += 1  # "eight more picks", "20 decently sized plants"
                 continue
             if tok.tag_ in ("VBG", "VBN") and tok.dep_ in ("amod", "compound"):

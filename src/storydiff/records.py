@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
-    "Article",
     "Analysis",
+    "Article",
     "Attribution",
     "Claim",
     "DateMention",
