@@ -178,7 +178,7 @@ def _frame_of(head: Token, predicate: Token | None) -> list[str]:
     for _ in range(6):
         if token.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"} and not _is_speech(token):
             lemmas.append(_key(token))
-        if token is predicate or token.head is token or _is_speech(token.head):
+        if (predicate is not None and token.i == predicate.i) or token.head.i == token.i or _is_speech(token.head):
             break
         token = token.head
     return lemmas
@@ -366,7 +366,7 @@ def _predicate_of(token: Token) -> Token | None:
             return current
         if current.dep_ == "appos":
             return None
-        if current.head is current or _is_speech(current.head):
+        if current.head.i == current.i or _is_speech(current.head):
             return current if current.pos_ == "VERB" else None
         current = current.head
     return None
@@ -375,9 +375,9 @@ def _predicate_of(token: Token) -> Token | None:
 def _governed_by(token: Token, verb: Token) -> bool:
     current = token
     for _ in range(6):
-        if current is verb:
+        if current.i == verb.i:
             return True
-        if current.head is current or (current.pos_ == "VERB" and current is not token):
+        if current.head.i == current.i or (current.pos_ == "VERB" and current.i != token.i):
             return False
         current = current.head
     return False
@@ -424,7 +424,7 @@ def _subject_for(token: Token, sent: Span) -> str | None:
     for _ in range(6):
         if current.dep_ == "appos" and current.head.ent_type_:
             return _phrase(current.head)
-        if current.head is current:
+        if current.head.i == current.i:
             break
         current = current.head
     names = [e for e in sent.ents if e.label_ in NAME_LABELS - {"NORP"}]
