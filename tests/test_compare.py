@@ -33,6 +33,9 @@ CONFLICTS = [
     # an event affirmed by one report and denied by another
     ("polarity", "The mayor signed the emergency order on Friday.",
      "The mayor did not sign the emergency order on Friday."),
+    # two different places for the same act (sharing only the word "Airport")
+    ("place", "The jet landed at Kessel Airport on Sunday after an engine failure.",
+     "The jet landed at Tarrow Airport on Sunday after an engine failure."),
     # two different days for the same act
     ("date", "The ferry Aster sank on 3 June off the coast of Brisa.",
      "The ferry Aster sank on 7 June off the coast of Brisa."),

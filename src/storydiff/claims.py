@@ -178,7 +178,11 @@ def _frame_of(head: Token, predicate: Token | None) -> list[str]:
     for _ in range(6):
         if token.pos_ in {"NOUN", "PROPN", "VERB", "ADJ"} and not _is_speech(token):
             lemmas.append(_key(token))
-        if (predicate is not None and token.i == predicate.i) or token.head.i == token.i or _is_speech(token.head):
+        if (
+            (predicate is not None and token.i == predicate.i)
+            or token.head.i == token.i
+            or _is_speech(token.head)
+        ):
             break
         token = token.head
     return lemmas

@@ -508,8 +508,15 @@ def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
     return found
 
 
+# Words that name a kind of place: "Kessel Airport" and "Tarrow Airport" share one, not a place.
+PLACE_TYPE_WORDS = frozenset(
+    "airport station street road avenue square park district city town county province state river "
+    "bridge port harbour harbor hospital school university international national north south east west".split()
+)
+
+
 def _places_agree(a: Claim, b: Claim) -> bool:
-    return bool(_entity_words(a.place) & _entity_words(b.place))
+    return bool((_entity_words(a.place) & _entity_words(b.place)) - PLACE_TYPE_WORDS)
 
 
 def _polarity_text(a: Claim, b: Claim, antonyms: bool) -> str:
