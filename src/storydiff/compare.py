@@ -510,8 +510,35 @@ def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
 
 # Words that name a kind of place: "Kessel Airport" and "Tarrow Airport" share one, not a place.
 PLACE_TYPE_WORDS = frozenset(
-    "airport station street road avenue square park district city town county province state river "
-    "bridge port harbour harbor hospital school university international national north south east west".split()
+    [
+        "airport",
+        "station",
+        "street",
+        "road",
+        "avenue",
+        "square",
+        "park",
+        "district",
+        "city",
+        "town",
+        "county",
+        "province",
+        "state",
+        "river",
+        "bridge",
+        "port",
+        "harbour",
+        "harbor",
+        "hospital",
+        "school",
+        "university",
+        "international",
+        "national",
+        "north",
+        "south",
+        "east",
+        "west",
+    ]
 )
 
 
