@@ -32,44 +32,9 @@ __all__ = ["SPEECH_VERBS", "analyze", "extract_claims"]
 # Verbs that report speech or thought: the claim is in their complement, so they
 # are never the predicate of a claim themselves.
 SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "claim",
-        "state",
-        "announce",
-        "report",
-        "confirm",
-        "deny",
-        "insist",
-        "warn",
-        "write",
-        "tweet",
-        "post",
-        "note",
-        "explain",
-        "accuse",
-        "allege",
-        "suggest",
-        "believe",
-        "think",
-        "estimate",
-        "acknowledge",
-        "argue",
-        "assert",
-        "declare",
-        "indicate",
-        "reveal",
-        "disclose",
-        "admit",
-        "repeat",
-        "stress",
-        "emphasise",
-        "emphasize",
-        "according",
-        "quote",
-    ]
+    "say tell add claim state announce report confirm deny insist warn write tweet post note explain "
+    "accuse allege suggest believe think estimate acknowledge argue assert declare indicate reveal "
+    "disclose admit repeat stress emphasise emphasize according quote".split()
 )
 # Predicates too general to identify an event on their own.
 LIGHT_VERBS = frozenset(
@@ -80,25 +45,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", 
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 # Prepositions that tie a measure to what it is measured against ("25 miles from the border").
 REFERENCE_PREPS = frozenset({"from", "to", "away", "off", "outside", "north", "south", "east", "west"})
-PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "we",
-        "i",
-        "you",
-        "who",
-        "which",
-        "that",
-        "this",
-        "these",
-        "those",
-        "one",
-        "someone",
-    ]
-)
+PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
 
 
 def analyze(article: Article, doc: Doc) -> Analysis:

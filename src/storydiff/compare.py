@@ -24,6 +24,7 @@ that can be read back to the user:
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
@@ -64,42 +65,9 @@ GENERIC_NOUNS = frozenset({None, "people", "person", "one", "individual", "resid
 # ("4,000 people marched" / "15,000 demonstrators filled the streets") when the
 # sentences say the same thing (CONTEXT_MIN_SIM).
 PERSON_NOUNS = frozenset(
-    [
-        "people",
-        "person",
-        "protester",
-        "demonstrator",
-        "marcher",
-        "resident",
-        "worker",
-        "employee",
-        "civilian",
-        "soldier",
-        "troop",
-        "firefighter",
-        "passenger",
-        "student",
-        "teacher",
-        "patient",
-        "child",
-        "adult",
-        "man",
-        "woman",
-        "voter",
-        "member",
-        "supporter",
-        "fan",
-        "spectator",
-        "victim",
-        "casualty",
-        "refugee",
-        "migrant",
-        "officer",
-        "police",
-        "staff",
-        "participant",
-        "attendee",
-    ]
+    "people person protester demonstrator marcher resident worker employee civilian soldier troop "
+    "firefighter passenger student teacher patient child adult man woman voter member supporter fan "
+    "spectator victim casualty refugee migrant officer police staff participant attendee".split()
 )
 CONTEXT_MIN_SIM = 0.62  # sentences this close state the same measure even with other words
 NOUN_MATCH_MIN_SIM = 0.45  # the same counted noun in sentences this close is the same count
@@ -121,42 +89,9 @@ SYNONYMS = {
 # Verbs that say what happened to people or things; two different ones count
 # different groups ("four injured" is never compared with "forty evacuated").
 OUTCOME_VERBS = frozenset(
-    [
-        "kill",
-        "die",
-        "injure",
-        "hurt",
-        "wound",
-        "evacuate",
-        "arrest",
-        "detain",
-        "rescue",
-        "save",
-        "hospitalize",
-        "hospitalise",
-        "treat",
-        "displace",
-        "miss",
-        "flee",
-        "charge",
-        "convict",
-        "sentence",
-        "destroy",
-        "damage",
-        "flood",
-        "burn",
-        "strike",
-        "hit",
-        "fire",
-        "launch",
-        "sign",
-        "vote",
-        "elect",
-        "join",
-        "leave",
-        "attend",
-        "march",
-    ]
+    "kill die injure hurt wound evacuate arrest detain rescue save hospitalize hospitalise treat "
+    "displace miss flee charge convict sentence destroy damage flood burn strike hit fire launch sign "
+    "vote elect join leave attend march".split()
 )
 # Predicate pairs that contradict each other without a negation.
 ANTONYMS = {
@@ -200,7 +135,7 @@ def compare_analyses(
     conflicts += q_conf + d_conf + _compare_events([c for c in claims if c.kind == "event"], index)
     conflicts += _compare_attributions(analyses, embedder)
     disputed = {
-        frozenset((a.article, a.start, b.article, b.start))
+        frozenset({(a.article, a.start), (b.article, b.start)})
         for f in conflicts
         for a, b in itertools.combinations(f.statements, 2)
     }
@@ -397,7 +332,7 @@ def _compare_dates(claims: list[Claim], index: _Index) -> tuple[list[Finding], l
         elif (
             (shared or sim >= AGREEMENT_MIN_SIM)
             and sim >= DATE_MIN_SIM
-            and abs((_to_date(ka) - _to_date(kb)).days) <= MAX_DATE_CONFLICT_DAYS
+            and _days_apart(a, b) <= MAX_DATE_CONFLICT_DAYS
         ):
             clash.append((i, j))
     conflicts: list[Finding] = []
@@ -446,9 +381,7 @@ def _date_key(c: Claim, members: list[Claim]) -> str:
     return c.date.iso
 
 
-def _to_date(key: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def _to_date(key: str) -> dt.date:
     if key.startswith("--"):  # a day without a year: compare within one leap year
         key = "2000" + key[1:]
     parts = [int(p) for p in key.split("-")] + [1, 1]
@@ -466,7 +399,7 @@ def _entity_words(phrase: str | None) -> set[str]:
 
 def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
     found: list[Finding] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[tuple[str, int], tuple[str, int]]] = set()
     for a, b in itertools.combinations(claims, 2):
         if not _may_differ(a, b):
             continue
@@ -480,7 +413,7 @@ def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
         if (pa or pb) and not (pa & pb) and not (pa and pb and sim >= CONTEXT_MIN_SIM):
             continue
         aa, ab = _entity_words(a.agent), _entity_words(b.agent)
-        key = (a.sentence.start + hash(a.article), b.sentence.start + hash(b.article))
+        key = ((a.article, a.sentence.start), (b.article, b.sentence.start))
         if key in seen:
             continue
         shared_argument = bool(pa & pb or aa & ab)
@@ -510,35 +443,9 @@ def _compare_events(claims: list[Claim], index: _Index) -> list[Finding]:
 
 # Words that name a kind of place: "Kessel Airport" and "Tarrow Airport" share one, not a place.
 PLACE_TYPE_WORDS = frozenset(
-    [
-        "airport",
-        "station",
-        "street",
-        "road",
-        "avenue",
-        "square",
-        "park",
-        "district",
-        "city",
-        "town",
-        "county",
-        "province",
-        "state",
-        "river",
-        "bridge",
-        "port",
-        "harbour",
-        "harbor",
-        "hospital",
-        "school",
-        "university",
-        "international",
-        "national",
-        "north",
-        "south",
-        "east",
-        "west",
-    ]
+    "airport station street road avenue square park district city town county province state river "
+    "bridge port harbour harbor hospital school university international national north south east "
+    "west".split()
 )
 
 
@@ -626,45 +533,14 @@ def _content_words(s: Sentence) -> set[str]:
 
 
 _STOP = frozenset(
-    [
-        "that",
-        "this",
-        "with",
-        "from",
-        "have",
-        "were",
-        "been",
-        "their",
-        "they",
-        "said",
-        "says",
-        "would",
-        "could",
-        "about",
-        "which",
-        "there",
-        "after",
-        "before",
-        "while",
-        "into",
-        "over",
-        "also",
-        "than",
-        "them",
-        "when",
-        "what",
-        "where",
-        "more",
-        "most",
-        "some",
-        "such",
-        "only",
-        "other",
-    ]
+    "that this with from have were been their they said says would could about which there after "
+    "before while into over also than them when what where more most some such only other".split()
 )
 
 
-def _agree_statements(analyses: Sequence[Analysis], index: _Index, disputed: set[frozenset]) -> list[Finding]:
+def _agree_statements(
+    analyses: Sequence[Analysis], index: _Index, disputed: set[frozenset[tuple[str, int]]]
+) -> list[Finding]:
     """Pair sentences across reports that paraphrase each other (not those already in conflict)."""
     edges: list[tuple[Sentence, Sentence, float]] = []
     for x, y in itertools.combinations(analyses, 2):
@@ -677,7 +553,7 @@ def _agree_statements(analyses: Sequence[Analysis], index: _Index, disputed: set
             # a best match in either direction keeps the pairings few and strong
             if sims[i].argmax() == j or sims[:, j].argmax() == i:
                 sx, sy = x.sentences[i], y.sentences[j]
-                pair = frozenset((sx.article, sx.start, sy.article, sy.start))
+                pair = frozenset({(sx.article, sx.start), (sy.article, sy.start)})
                 if pair not in disputed and _content_words(sx) & _content_words(sy):
                     edges.append((sx, sy, float(sims[i, j])))
     nodes = list(dict.fromkeys(s for e in edges for s in e[:2]))
