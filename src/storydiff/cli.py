@@ -18,6 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .errors import StorydiffError
+from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
 from .pipeline import demo_paths, run
 from .records import Report
 from .render import RENDERERS, print_terminal, render
@@ -137,6 +138,69 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
       storydiff demo --format html -o demo.html
     """
     _report(demo_paths(), Settings(), fmt, output, progress)
+
+
+@cli.command(name="eval")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder laid out like shared/eval (data sets and their scorers). [default: ../shared/eval]",
+)
+@click.option(
+    "--task",
+    "tasks",
+    type=click.Choice(TASKS),
+    multiple=True,
+    help="Task to run (repeat for several). [default: all]",
+)
+@click.option("--split", default="dev", show_default=True, help="Data split for PolNeAR and NewsQuant.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="At most this many texts/sentences/articles per set."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("eval-results"),
+    show_default=True,
+    help="Folder for results.json, results.md and the scorers' input files.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(sorted(EVAL_RENDERERS)),
+    default="table",
+    show_default=True,
+    help="What to print on standard output.",
+)
+@_edge
+def eval_cmd(
+    data: Path | None, tasks: tuple[str, ...], split: str, limit: int | None, out: Path, fmt: str
+) -> None:
+    """Score storydiff on public evaluation data with the data's own scorers.
+
+    Tasks: attribution (PolNeAR), quantities (NewsQuant, quantulum3 side by
+    side), clusters (ECB+, NewsWCL50, MEANTIME, NeuS), compare (Belgorod and
+    NewsWCL50 gold). Writes results.json and results.md (with an error
+    analysis per task) to --out.
+
+    \b
+    Example:
+      storydiff eval --data ../shared/eval
+      storydiff eval --task attribution --task quantities --limit 20 -f markdown
+    """
+    settings = EvalSettings(
+        data=data or default_data_dir(),
+        out=out,
+        split=split,
+        tasks=tasks or TASKS,
+        limit=limit,
+    )
+    result = evaluate(settings, progress=lambda msg: click.echo(msg, err=True))
+    for path in write_results(result, out):
+        click.echo(f"wrote {path}", err=True)
+    click.echo(EVAL_RENDERERS[fmt](result), nl=False)
 
 
 def _report(

@@ -12,6 +12,7 @@
     │   └── FetchError             a URL could not be fetched
     ├── NoArticlesError            nothing usable was left to compare
     ├── SettingsError              an option has a bad value (a --published date that is not a date)
+    ├── EvalDataError              evaluation data or a scorer is missing or malformed
     └── ModelError                 a packaged model is missing or broken
 
 Each carries the input it is about (``input``) and, where it helps, the stage,
@@ -24,6 +25,7 @@ from __future__ import annotations
 __all__ = [
     "BinaryInput",
     "EmptyInput",
+    "EvalDataError",
     "FetchError",
     "InputError",
     "InputNotFound",
@@ -91,3 +93,7 @@ class SettingsError(StorydiffError):
 
 class ModelError(StorydiffError):
     """A packaged model could not be loaded."""
+
+
+class EvalDataError(StorydiffError):
+    """Evaluation data or one of its scorers is missing or malformed (``storydiff eval``)."""

@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 
 from .records import Quantity
 
-__all__ = ["extract_quantities", "parse_number"]
+__all__ = ["StatedQuantity", "extract_quantities", "parse_number", "stated_quantities"]
 
 # "about 20 miles": reporters round to the nearest 5 or 10 of the leading
 # digits, which is within 10% for the numbers news reports state ("about 300
@@ -860,6 +860,42 @@ def extract_quantities(doc_or_span: Doc | Span) -> list[Quantity]:
                 token_i=mention.token_i,
             )
         )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StatedQuantity:
+    """A quantity as the text states it, before conversion to base units.
+
+    ``low == high`` for a single number; a stated range ("between 5 and 10",
+    "dozens") has ``ranged`` set. ``unit`` is the stated unit's name, or the
+    counted noun's lemma for a plain count, or None.
+    """
+
+    text: str
+    start: int
+    end: int
+    value: float
+    low: float
+    high: float
+    ranged: bool
+    unit: str | None
+
+
+def stated_quantities(doc_or_span: Doc | Span) -> list[StatedQuantity]:
+    """The quantities of a Doc or Span in their stated units (used by the evaluation).
+
+    Scoring against gold written in stated units ("5 miles", not "8.05 km")
+    needs the number and unit as written; :func:`extract_quantities` converts
+    them for comparison across reports.
+    """
+    doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+    out = []
+    for mention, pieces in _mentions(doc_or_span):
+        start, end = pieces[mention.first].start, pieces[mention.last - 1].end
+        unit = mention.unit.name if mention.unit is not None else mention.noun
+        low, high = (mention.low, mention.high) if mention.ranged else (mention.value, mention.value)
+        out.append(StatedQuantity(doc.text[start:end], start, end, mention.value, low, high, mention.ranged, unit))
     return out
 
 
