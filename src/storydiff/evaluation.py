@@ -70,7 +70,9 @@ class EvalSettings:
     out: Path = Path("eval-results")
     split: str = "dev"
     tasks: tuple[str, ...] = TASKS
-    limit: int | None = None  # texts / sentences / articles per data set, for quick runs
+    # for quick runs: at most this many texts (PolNeAR), sentences (NewsQuant),
+    # articles (each clustering pool) or NewsWCL50 gold topics (compare)
+    limit: int | None = None
     seed: int = CLUSTER_SEED
 
 
@@ -722,7 +724,7 @@ def _eval_compare(
     else:
         missing.append(f"compare: {belgorod} not found")
     wcl = settings.data / "newswcl50"
-    for gold_path in sorted((wcl / "gold").glob("*.json")):
+    for gold_path in sorted((wcl / "gold").glob("*.json"))[: settings.limit]:
         cases.append((f"newswcl50/{gold_path.stem}", gold_path, _gold_docs(gold_path)))
     if not (wcl / "gold").is_dir():
         missing.append(f"compare: {wcl}/gold not found")
@@ -808,10 +810,12 @@ def _gold_docs(gold_path: Path) -> list[Path]:
     except json.JSONDecodeError as exc:
         raise EvalDataError(f"not valid JSON ({exc.msg}, line {exc.lineno})", input=str(gold_path)) from None
     docs = gold.get("docs")
+    paths = []
     if isinstance(docs, dict) and docs:
         paths = [(gold_path.parent / p).resolve() for p in docs.values()]
-    else:
-        paths = sorted((gold_path.parent.parent / "text" / gold_path.stem).glob("*.txt"))
+    if not paths or not all(p.is_file() for p in paths):
+        # the NewsWCL50 layout: gold/<topic>.json beside text/<topic>/*.txt
+        paths = sorted((gold_path.parent.parent / "text" / gold_path.stem).glob("*.txt")) or paths
     absent = [p for p in paths if not p.is_file()]
     if absent or not paths:
         where = absent[0] if absent else gold_path.parent.parent / "text" / gold_path.stem
