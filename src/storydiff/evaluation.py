@@ -227,6 +227,9 @@ def _round(x: float) -> float:
 # -- 1. who said what (PolNeAR) -------------------------------------------------
 
 SPAN_TYPES = ("source", "cue", "content")
+QUOTE_MARKS = "\"“”‘'«"
+# A cue word seen fewer times than this joins "other cue words" in the error analysis.
+RARE_CUE = 5
 
 
 def _eval_attribution(
@@ -331,10 +334,10 @@ def _attribution_errors(
             match = next((i for i, c in enumerate(pred_cues) if cue and _overlap(cue, c)), None)
             if cue is None:
                 continue
-            cue_word = _snippet(text, *cue, width=30).lower()
             if match is None:
+                label = _cue_class(text, cue, g["content"])
                 note(
-                    f"missed attribution, cue '{cue_word}'" if len(cue_word) < 20 else "missed attribution",
+                    f"missed attribution ({label})",
                     f"{stem}: {_snippet(text, *cue, 40)} | {_snippet(text, *(g['content'] or cue))}",
                 )
                 continue
@@ -357,21 +360,34 @@ def _attribution_errors(
         gold_cues = [g["cue"] for g in golds if g["cue"]]
         for p in preds:
             if not any(_overlap(tuple(p["cue"]), g) for g in gold_cues):
-                word = _snippet(text, *p["cue"], width=30).lower()
+                label = _cue_class(text, p["cue"], p["content"])
                 note(
-                    f"false attribution, cue '{word}'" if len(word) < 20 else "false attribution",
-                    f"{stem}: {_snippet(text, *p['content'])}",
+                    f"false attribution ({label})",
+                    f"{stem}: {_snippet(text, *p['cue'], 30)} | {_snippet(text, *p['content'])}",
                 )
     # cue words are many and thin; fold the rare ones into one bucket each way
     folded: Counter[str] = Counter()
     folded_examples: dict[str, list[str]] = defaultdict(list)
     for name, n in counts.items():
         key = name
-        if name.startswith(("missed attribution, cue", "false attribution, cue")) and n < 5:
-            key = name.split(",")[0] + " (other cues)"
+        if "cue '" in name and n < RARE_CUE:
+            key = name.split("cue '")[0] + "other cue words)"
         folded[key] += n
         folded_examples[key].extend(examples[name])
     return _counted(folded, folded_examples)
+
+
+def _cue_class(text: str, cue: Sequence[int], content: Sequence[int] | None) -> str:
+    """What kind of attribution a cue makes: punctuation, a quotation, "according to", or its word."""
+    words = text[cue[0] : cue[1]].strip()
+    if not any(c.isalnum() for c in words):
+        return "punctuation cue"
+    if "according" in words.lower():
+        return "'according to'"
+    opening = text[content[0] : content[0] + 2].lstrip() if content else ""
+    if opening[:1] in QUOTE_MARKS:
+        return f"direct quotation, cue '{words.lower()[:20]}'"
+    return f"cue '{words.lower()[:20]}'"
 
 
 def _overlap(a: Sequence[int] | None, b: Sequence[int] | None) -> bool:
