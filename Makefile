@@ -8,6 +8,9 @@ lint:
 	ruff format --check src tests
 	mypy
 
-# the speed benchmark arrives with issue 3 (storydiff bench); until then, time the demo
+# speed figures (cold start, articles/s per stage, bare-spaCy floor) on the evaluation data;
+# `make bench DATA=dir` points it elsewhere, `storydiff bench --limit 50` is a quick run
+DATA ?= ../shared/eval
+
 bench:
-	python -c "import time, storydiff; t = time.time(); storydiff.run(storydiff.demo_paths()); print(f'demo compare: {time.time() - t:.1f} s')"
+	storydiff bench --data $(DATA)

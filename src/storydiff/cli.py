@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from . import __version__
+from .bench import BENCH_FORMATS, DEFAULT_COLD_RUNS, MIN_ARTICLES, render_bench, run_bench
 from .errors import StorydiffError
 from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
 from .pipeline import demo_paths, run
@@ -201,6 +202,64 @@ def eval_cmd(
     for path in write_results(result, out):
         click.echo(f"wrote {path}", err=True)
     click.echo(EVAL_RENDERERS[fmt](result), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder laid out like shared/eval; its texts are the corpus. [default: ../shared/eval]",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help=f"Measure the first N articles only (default: all, at least {MIN_ARTICLES}).",
+)
+@click.option(
+    "--cold-runs",
+    type=click.IntRange(min=0),
+    default=DEFAULT_COLD_RUNS,
+    show_default=True,
+    help="Cold starts of `storydiff compare` to time (0 skips them).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(sorted(BENCH_FORMATS)),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Also write to this file."
+)
+@_edge
+def bench(data: Path | None, limit: int | None, cold_runs: int, fmt: str, output: str | None) -> None:
+    """Speed figures: cold start, articles per second per stage, and the bare-spaCy floor.
+
+    Cold start is `storydiff compare` on two reports in a fresh process (wall
+    time and peak memory); throughput is the analysis of 500+ articles from
+    the evaluation data, stage by stage, against bare spaCy parsing of the
+    same articles with the same model.
+
+    \b
+    Example:
+      storydiff bench --data ../shared/eval
+      storydiff bench --limit 50 --cold-runs 1 -f markdown
+    """
+    result = run_bench(
+        data or default_data_dir(),
+        limit=limit,
+        cold_runs=cold_runs,
+        progress=lambda msg: click.echo(msg, err=True),
+    )
+    text = render_bench(result, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    click.echo(text, nl=False)
 
 
 def _report(
