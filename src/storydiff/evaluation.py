@@ -220,6 +220,10 @@ def _snippet(text: str, start: int, end: int, width: int = 90) -> str:
     return words if len(words) <= width else words[: width - 1] + "…"
 
 
+def _span_words(text: str, span: Sequence[int], width: int = 90) -> str:
+    return _snippet(text, span[0], span[1], width)
+
+
 def _round(x: float) -> float:
     return round(x, 3)
 
@@ -338,24 +342,24 @@ def _attribution_errors(
                 label = _cue_class(text, cue, g["content"])
                 note(
                     f"missed attribution ({label})",
-                    f"{stem}: {_snippet(text, *cue, 40)} | {_snippet(text, *(g['content'] or cue))}",
+                    f"{stem}: {_span_words(text, cue, 40)} | {_span_words(text, g['content'] or cue)}",
                 )
                 continue
             p = preds[match]
             for kind in ("source", "content"):
                 gs, ps = g[kind], p[kind]
                 if gs and not ps:
-                    note(f"{kind} missing (cue found)", f"{stem}: gold {kind} '{_snippet(text, *gs, 60)}'")
+                    note(f"{kind} missing (cue found)", f"{stem}: gold {kind} '{_span_words(text, gs, 60)}'")
                 elif gs and ps and not _overlap(gs, ps):
                     note(
                         f"wrong {kind} (no overlap)",
-                        f"{stem}: gold '{_snippet(text, *gs, 50)}' vs ours '{_snippet(text, *ps, 50)}'",
+                        f"{stem}: gold '{_span_words(text, gs, 50)}' vs ours '{_span_words(text, ps, 50)}'",
                     )
                 elif gs and ps and tuple(scorer.normalise(gs, text)) != tuple(scorer.normalise(ps, text)):
                     side = "longer" if ps[1] - ps[0] > gs[1] - gs[0] else "shorter"
                     note(
                         f"{kind} extent {side} than gold",
-                        f"{stem}: gold '{_snippet(text, *gs, 50)}' vs ours '{_snippet(text, *ps, 50)}'",
+                        f"{stem}: gold '{_span_words(text, gs, 50)}' vs ours '{_span_words(text, ps, 50)}'",
                     )
         gold_cues = [g["cue"] for g in golds if g["cue"]]
         for p in preds:
@@ -363,7 +367,7 @@ def _attribution_errors(
                 label = _cue_class(text, p["cue"], p["content"])
                 note(
                     f"false attribution ({label})",
-                    f"{stem}: {_snippet(text, *p['cue'], 30)} | {_snippet(text, *p['content'])}",
+                    f"{stem}: {_span_words(text, p['cue'], 30)} | {_span_words(text, p['content'])}",
                 )
     # cue words are many and thin; fold the rare ones into one bucket each way
     folded: Counter[str] = Counter()
