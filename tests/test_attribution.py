@@ -106,6 +106,46 @@ def _only(text: str) -> Attribution:
             "denied",
             "the allegation",
         ),
+        # a relative pronoun is the source span of its clause (PolNeAR's convention)
+        (
+            "The strike was led by Marta Quell, who said the dock workers would not return.",
+            "Marta Quell",
+            "who",
+            "said",
+            "the dock workers would not return",
+        ),
+        # a dateline before the dash is not part of the speaker
+        (
+            "HARBORVILLE, Ore. (AP) — Port director Ana Reyl said the cranes were idle.",
+            "Ana Reyl",
+            "Port director Ana Reyl",
+            "said",
+            "the cranes were idle",
+        ),
+        # "As X reported, C": the main clause is the content
+        (
+            "As the Harbor Gazette reported, the ferry never left the dock.",
+            "Harbor Gazette",
+            "the Harbor Gazette",
+            "reported",
+            "the ferry never left the dock",
+        ),
+        # a quote tag with an apposition, which the parse hangs on the name
+        (
+            "“We cannot argue with it!” Quell, the head of the dock union, tweeted on Friday.",
+            "Quell",
+            "Quell, the head of the dock union",
+            "tweeted",
+            "We cannot argue with it",
+        ),
+        # a stance verb whose object is what the speaker took up
+        (
+            "Mayor Lena Ortiz discussed the flood barriers.",
+            "Lena Ortiz",
+            "Mayor Lena Ortiz",
+            "discussed",
+            "the flood barriers",
+        ),
         # an interview transcript line: "NAME: words"
         (
             "WALLACE: Where were you on Monday?",
@@ -133,6 +173,22 @@ def test_passive_report_without_agent_has_no_speaker() -> None:
     found = _only("It was reported that the mine had flooded.")
     assert (found.speaker, found.speaker_start, found.speaker_end) == (None, None, None)
     assert (found.cue, found.content) == ("reported", "that the mine had flooded")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # "seem" reports an impression nobody is named for; the whole clause is the content
+        ("The ferry seemed to drift toward the pier.", "seemed"),
+        # a passive "expected" without an agent likewise
+        ("The ferry is expected to sail on Monday.", "is expected"),
+    ],
+)
+def test_hedge_has_no_speaker_and_the_whole_clause(text: str, cue: str) -> None:
+    found = _only(text)
+    assert (found.speaker, found.speaker_start) == (None, None)
+    assert found.cue == cue
+    assert found.content == text.rstrip(".")
 
 
 def test_quotation_split_by_the_cue_is_one_content() -> None:
