@@ -889,13 +889,14 @@ def stated_quantities(doc_or_span: Doc | Span) -> list[StatedQuantity]:
     needs the number and unit as written; :func:`extract_quantities` converts
     them for comparison across reports.
     """
-    doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+    text = (doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span).text
     out = []
     for mention, pieces in _mentions(doc_or_span):
         start, end = pieces[mention.first].start, pieces[mention.last - 1].end
         unit = mention.unit.name if mention.unit is not None else mention.noun
         low, high = (mention.low, mention.high) if mention.ranged else (mention.value, mention.value)
-        out.append(StatedQuantity(doc.text[start:end], start, end, mention.value, low, high, mention.ranged, unit))
+        stated = StatedQuantity(text[start:end], start, end, mention.value, low, high, mention.ranged, unit)
+        out.append(stated)
     return out
 
 
