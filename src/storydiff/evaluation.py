@@ -372,12 +372,18 @@ def _attribution_errors(
     # cue words are many and thin; fold the rare ones into one bucket each way
     folded: Counter[str] = Counter()
     folded_examples: dict[str, list[str]] = defaultdict(list)
+    rare_words: dict[str, Counter[str]] = defaultdict(Counter)
     for name, n in counts.items():
         key = name
         if "cue '" in name and n < RARE_CUE:
             key = name.split("cue '")[0] + "other cue words)"
+            rare_words[key][name.split("cue '")[1].rstrip("')")] += n
         folded[key] += n
         folded_examples[key].extend(examples[name])
+    for key, words in rare_words.items():
+        # the long tail is the finding: name its commonest words before the examples
+        tail = ", ".join(f"{w} ({n})" for w, n in words.most_common(12))
+        folded_examples[key].insert(0, f"{len(words)} different cue words, e.g. {tail}")
     return _counted(folded, folded_examples)
 
 
