@@ -39,6 +39,18 @@ CONFLICTS = [
     # two different days for the same act
     ("date", "The ferry Aster sank on 3 June off the coast of Brisa.",
      "The ferry Aster sank on 7 June off the coast of Brisa."),
+    # membership in a group affirmed ("defendants that include X") and denied ("does not name X as")
+    ("polarity", "The suit names a list of defendants that includes Governor Ada Quell and the firm Tarnex.",
+     "The suit does not name Quell as a defendant, but it does name the firm Tarnex."),
+    # one person given two offices of the same body
+    ("title", "The payments were approved by former union treasurer Joss Verity.",
+     "The payments were signed off by former union secretary Joss Verity."),
+    # a count of occasions against an ordinal of the same event noun
+    ("numeric", "Mr. Halden and Ms. Ostrova have met five times since the spring.",
+     "Their talks on Monday were the second Halden-Ostrova summit since the spring."),
+    # one agent against another for the release of the same documents (a copy of them, in passive)
+    ("actor", "The Port Authority released copies of the Gale inspection reports on Tuesday.",
+     "The Gale inspection reports were released by city council auditors on Tuesday."),
 ]  # fmt: skip
 
 
@@ -65,6 +77,9 @@ COMPATIBLE = [
     # two different measures in one story are not compared
     ("Four people were injured in the crash on the A9.",
      "Forty people were evacuated from nearby houses after the crash on the A9."),
+    # a count of meetings between other people
+    ("Mr. Halden and Ms. Ostrova have met five times since the spring.",
+     "The talks will be the second Brask-Umer summit since the war."),
 ]  # fmt: skip
 
 
@@ -113,3 +128,45 @@ def test_every_statement_points_at_its_words() -> None:
     for finding in (*report.conflicts, *report.agreements, *report.unique):
         for s in finding.statements:
             assert texts[s.article][s.start : s.end] == s.text
+
+
+NOT_CONFLICTS = [
+    # a son is not his father: naming "Lars Quell Jr." says nothing about "Quell"
+    ("The suit names Lars Quell Jr. as a defendant.", "The suit does not name Quell as a defendant."),
+    # a back-reference ("the country") is not a second actor
+    ("Norland will suspend its missile tests, state media reported.",
+     "The country will suspend its missile tests, its leader announced."),
+    # one office in two words of news copy
+    ("The payments were approved by former union chairman Joss Verity.",
+     "The payments were signed off by former union chair Joss Verity."),
+    # a sentence that names both parties sets them apart, it does not swap them
+    ("Mr. Orrin has been charged, while Mr. Dace pleaded guilty to fraud.", "Orrin pleaded guilty to fraud."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "second"), NOT_CONFLICTS)
+def test_differently_worded_facts_are_not_flagged(first: str, second: str) -> None:
+    assert _kinds(_compare(first, second)) == []
+
+
+def test_quoted_figure_against_the_reports_own_figure() -> None:
+    # the speaker tag follows the last line of the quotation: the earlier line is still the minister's
+    text = (
+        '"This bridge was worth every cent.\n'
+        "We spent $40 million on it.\n"
+        'It will serve the valley for a century," minister Petra Skov said.\n'
+        "In the end the ministry spent $28 million on the bridge, most of it from a regional fund."
+    )
+    numeric = [f for f in _compare(text).conflicts if f.kind == "numeric"]
+    assert len(numeric) == 1
+    assert {s.speaker for s in numeric[0].statements} == {"Petra Skov", None}
+
+
+def test_one_name_swapped_in_a_reprinted_quote() -> None:
+    quote = (
+        '"We will now ask for the {} Marlow files held by the council and the port emails," the mayor wrote.'
+    )
+    report = _compare(quote.format("Anna"), quote.format("Hilda"))
+    wording = [f for f in report.conflicts if f.kind == "wording"]
+    assert len(wording) == 1
+    assert {s.value for s in wording[0].statements} == {"Anna", "Hilda"}

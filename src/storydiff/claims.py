@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -45,6 +46,17 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", 
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 # Prepositions that tie a measure to what it is measured against ("25 miles from the border").
 REFERENCE_PREPS = frozenset({"from", "to", "away", "off", "outside", "north", "south", "east", "west"})
+# Verbs whose complement the speaker says is false.
+DENIAL_VERBS = frozenset("deny dispute refute reject".split())
+# Verbs that put someone in a group by naming them: "names X as a defendant".
+NAMING_VERBS = frozenset("name list identify designate".split())
+# Verbs that list a group's members: "the defendants include X".
+INCLUSION_VERBS = frozenset("include comprise feature".split())
+# Nouns that only hold a group ("a long list of defendants"): the group is their "of" object.
+CONTAINER_NOUNS = frozenset("list number group host series slate range roster array handful".split())
+# Nouns for a part or a copy of something: an act on them is an act on that thing.
+PART_NOUNS = CONTAINER_NOUNS | frozenset("copy page part portion excerpt section version batch set".split())
+RELATIVE_PRONOUNS = frozenset("that which who whom".split())
 PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
 
 
@@ -52,13 +64,15 @@ def analyze(article: Article, doc: Doc) -> Analysis:
     """Run the per-article stages on a parsed article: sentences, attributions, claims."""
     published = _published_date(article.published)
     attributions = tuple(extract_attributions(doc, article.id))
+    # speakers of claims also reach the earlier lines of a quotation that spans several
+    speech = attributions + _quotation_attributions(doc.text, attributions)
     sentences: list[Sentence] = []
     claims: list[Claim] = []
     for index, sent in enumerate(content_sentences(doc)):
         start, end = _trim(doc, sent.start_char, sent.end_char)
         sentence = Sentence(article.id, index, start, end, article.text[start:end])
         sentences.append(sentence)
-        claims.extend(extract_claims(sent, sentence, published, attributions))
+        claims.extend(extract_claims(sent, sentence, published, speech))
     return Analysis(article, tuple(sentences), tuple(claims), attributions)
 
 
@@ -68,7 +82,7 @@ def extract_claims(
     """Read the quantity, date and event claims of one parsed sentence."""
     attributions = tuple(attributions)
     claims: list[Claim] = []
-    for q in extract_quantities(sent):
+    for q in [*extract_quantities(sent), *_ordinal_counts(sent)]:
         claims.append(_quantity_claim(sent, sentence, q, attributions, len(claims)))
     for d in extract_dates(sent, published):
         claim = _date_claim(sent, sentence, d, attributions, len(claims))
@@ -77,6 +91,11 @@ def extract_claims(
     for token in sent:
         if _is_event_predicate(token):
             claims.append(_event_claim(sent, sentence, token, attributions, len(claims)))
+    for member, role, cue, negated in _memberships(sent):
+        claims.append(_membership_claim(sentence, member, role, cue, negated, attributions, len(claims)))
+    for ent in sent.ents:
+        if ent.label_ in PERSON_LABELS:
+            claims.extend(_person_claims(sentence, ent, attributions, len(claims)))
     return claims
 
 
@@ -92,6 +111,15 @@ def _quantity_claim(
     head = number.head if number.dep_ in {"nummod", "quantmod", "compound", "nmod"} else number
     predicate = _predicate_of(head)
     frame = [k for k in _frame_of(head, predicate) if k not in _span_lemmas(doc, q.start, q.end)]
+    relative = _object_relative_clause(head)
+    if relative is not None:
+        # "the $28 million the ministry spent came from a fund": the amount is what was spent
+        predicate = relative
+        frame.append(_key(relative))
+    occasion = _occasion_verb(q, predicate)
+    if occasion is not None:
+        q = replace(q, noun=occasion)
+        frame.append(occasion)
     reference = _reference_after(doc, q.end, sent.end_char)
     keys = set(frame)
     if reference:
@@ -100,6 +128,8 @@ def _quantity_claim(
         keys.add("noun:" + q.noun)
     subject = _subject_for(head, sent) or (q.noun or "")
     attribute = _quantity_attribute(q, predicate, frame, reference)
+    if occasion is not None:
+        attribute = f"number of times ({occasion})"
     return Claim(
         id=f"{sentence.article}:q{sentence.index}.{n}",
         article=sentence.article,
@@ -110,12 +140,32 @@ def _quantity_claim(
         value=q.text,
         start=q.start,
         end=q.end,
-        predicate=predicate.lemma_.lower() if predicate is not None else None,
+        predicate=occasion or (predicate.lemma_.lower() if predicate is not None else None),
         speaker=_speaker(q.start, q.end, attributions),
         quantity=q,
         keys=tuple(sorted(keys)),
         place=reference[1] if reference else None,
     )
+
+
+def _object_relative_clause(head: Token) -> Token | None:
+    """The verb of a relative clause whose missing object is ``head`` ("the sum [that] they paid")."""
+    for child in head.children:
+        if child.dep_ != "relcl" or child.pos_ != "VERB":
+            continue
+        # with its own object, or a relative pronoun for subject, the clause says what the sum did
+        has_object = any(c.dep_ in {"dobj", "nsubjpass"} for c in child.children)
+        sum_is_subject = any(c.dep_ == "nsubj" and c.lower_ in RELATIVE_PRONOUNS for c in child.children)
+        if not has_object and not sum_is_subject:
+            return child
+    return None
+
+
+def _occasion_verb(q: Quantity, predicate: Token | None) -> str | None:
+    """The act a count of occasions counts: "met six times" and "the third summit" count meetings."""
+    if q.noun in OCCASION_NOUNS and predicate is not None and predicate.pos_ == "VERB":
+        return predicate.lemma_.lower()
+    return EVENT_NOUN_VERBS.get(q.noun or "")
 
 
 def _frame_of(head: Token, predicate: Token | None) -> list[str]:
@@ -170,6 +220,52 @@ def _quantity_attribute(q: Quantity, predicate: Token | None, frame: list[str], 
     return " ".join(words)
 
 
+# Nouns that count occasions of the verb they hang on ("met six times").
+OCCASION_NOUNS = frozenset("time occasion".split())
+# Nouns for one occurrence of an act, with the verb whose occasions they count:
+# "the third summit" and "have met six times" both count meetings.
+EVENT_NOUN_VERBS = {
+    noun: verb
+    for verb, nouns in [
+        ("meet", "meeting summit talk"), ("visit", "visit trip"), ("call", "call"), ("test", "test"),
+        ("launch", "launch"), ("attack", "attack raid"), ("strike", "strike"), ("vote", "vote ballot"),
+        ("interview", "interview"), ("hear", "hearing"),
+    ]
+    for noun in nouns.split()
+}  # fmt: skip
+# Ordinals that count earlier occurrences. "First" is left out: it often means
+# "the very first" or "the earliest" rather than a count.
+ORDINALS = {
+    w: n for n, w in enumerate("second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)
+}
+
+
+def _ordinal_counts(sent: Span) -> list[Quantity]:
+    """Counts stated as ordinals of an event noun: "the third summit" -> 3 meetings."""
+    found: list[Quantity] = []
+    for token in sent:
+        n = ORDINALS.get(token.lower_)
+        noun = token.head
+        if n is None or token.dep_ != "amod" or noun.lemma_.lower() not in EVENT_NOUN_VERBS:
+            continue
+        end = noun.idx + len(noun.text)
+        found.append(
+            Quantity(
+                text=sent.doc.text[token.idx : end],
+                start=token.idx,
+                end=end,
+                value=float(n),
+                low=float(n),
+                high=float(n),
+                unit=None,
+                dimension="count",
+                noun=noun.lemma_.lower(),
+                token_i=token.i,
+            )
+        )
+    return found
+
+
 # --- date claims -----------------------------------------------------------------------
 
 
@@ -212,6 +308,8 @@ def _is_event_predicate(token: Token) -> bool:
         return False
     if token.dep_ in {"aux", "auxpass", "amod", "compound"}:
         return False
+    if token.dep_ == "ccomp" and any(c.dep_ == "neg" for c in token.head.children):
+        return False  # "never wrote that he felt obstructed" says nothing either way about feeling
     if token.lemma_.lower() in LIGHT_VERBS and token.pos_ == "VERB":
         return any(c.dep_ in _OBJECT_DEPS for c in token.children)
     if token.pos_ == "AUX":  # copula: "the bridge was closed", "he was not the driver"
@@ -234,9 +332,19 @@ def _event_claim(
             agent_tok = next((g for g in child.children if g.dep_ == "pobj"), agent_tok)
     if passive and agent_tok is not None and agent_tok.dep_ == "nsubj":
         agent_tok = None
+    if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        # "The memos include details ... and were released by officials": the subject is shared
+        shared = next((c for c in verb.head.children if c.dep_ in _SUBJECT_DEPS), None)
+        if shared is not None and passive and patient_tok is None:
+            patient_tok = shared
+        elif shared is not None and not passive and agent_tok is None:
+            agent_tok = shared
+    patient_tok = _of_object(patient_tok)
     negated = any(c.dep_ == "neg" for c in verb.children) or (
         patient_tok is not None and any(c.lower_ in {"no", "never"} for c in patient_tok.children)
     )
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in DENIAL_VERBS:
+        negated = not negated  # "Trump denied his campaign colluded": the collusion is denied
     if verb.pos_ == "AUX":
         attr = next(c for c in verb.children if c.dep_ in {"acomp", "attr"})
         predicate = f"be {attr.lemma_.lower()}"
@@ -274,6 +382,205 @@ def _event_claim(
         place="; ".join(places) or None,
         keys=tuple(sorted(keys)),
     )
+
+
+# --- membership claims -----------------------------------------------------------------
+
+
+def _memberships(sent: Span) -> list[tuple[Token, Token, Token, bool]]:
+    """Named members of a group: (member, group noun, cue word, negated).
+
+    "it does not name Trump as a defendant" -> (Trump, defendant, name, True);
+    "a list of defendants that includes Mr. Trump; his son..." -> (Trump, defendant, ...).
+    Only proper-noun members count: a group of common nouns is too vague to contradict.
+    """
+    found: list[tuple[Token, Token, Token, bool]] = []
+    for token in sent:
+        lemma = token.lemma_.lower()
+        negated = any(c.dep_ == "neg" for c in token.children)
+        if lemma in NAMING_VERBS and token.pos_ == "VERB":
+            role = next(
+                (g for c in token.children if c.dep_ == "prep" and c.lower_ == "as"
+                 for g in c.children if g.dep_ == "pobj"),
+                None,
+            )  # fmt: skip
+            members = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+            if role is not None:
+                found.extend((m, role, token, negated) for m in _named_members(members))
+        elif lemma in INCLUSION_VERBS and token.pos_ == "VERB":
+            group = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            role = _group_noun(group)
+            members = [c for c in token.children if c.dep_ == "dobj"]
+            if role is not None:
+                found.extend((m, role, token, negated) for m in _named_members(members))
+    return found
+
+
+def _group_noun(token: Token | None) -> Token | None:
+    """The plural noun a group is named by, through relative pronouns and "a list of"."""
+    if token is None:
+        return None
+    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+        token = token.head.head
+    if token.lemma_.lower() in CONTAINER_NOUNS:
+        of_objects = [g for c in token.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        token = of_objects[0] if of_objects else token
+    if token.pos_ != "NOUN" or token.tag_ != "NNS":
+        return None
+    return token
+
+
+def _named_members(tokens: list[Token]) -> list[Token]:
+    """The proper nouns among ``tokens`` and their conjuncts, through relative pronouns."""
+    out: list[Token] = []
+    for token in tokens:
+        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+            token = token.head.head
+            if token.dep_ == "pobj":  # "an adviser to Mr. Trump who is named": whose clause?
+                continue
+        for member in [token, *token.conjuncts]:
+            # a possessor ("Trump's son-in-law") is not itself the member
+            possessor = any(c.dep_ == "case" for c in member.children)
+            if (member.pos_ == "PROPN" or member.ent_type_ in NAME_LABELS) and not possessor:
+                out.append(member)
+    return out
+
+
+def _membership_claim(
+    sentence: Sentence,
+    member: Token,
+    role: Token,
+    cue: Token,
+    negated: bool,
+    attributions: tuple[Attribution, ...],
+    n: int,
+) -> Claim:
+    """An event claim "<member> be <group noun>" (possibly negated), keyed "role:<noun>"."""
+    predicate = f"be {role.lemma_.lower()}"
+    agent = _phrase(member) or member.text
+    end = cue.idx + len(cue.text)
+    return Claim(
+        id=f"{sentence.article}:m{sentence.index}.{n}",
+        article=sentence.article,
+        sentence=sentence,
+        kind="event",
+        subject=agent,
+        attribute=predicate,
+        value=("not " if negated else "") + f"{cue.text} ... {role.text}",
+        start=min(cue.idx, member.idx),
+        end=max(end, member.idx + len(member.text)),
+        predicate=predicate,
+        agent=agent,
+        negated=negated,
+        speaker=_speaker(cue.idx, end, attributions),
+        keys=tuple(sorted({predicate, "role:" + role.lemma_.lower(), _key(member)})),
+    )
+
+
+# --- title claims ----------------------------------------------------
+
+# Entity labels a titled name can carry: the small model tags many unfamiliar
+# personal names as organisations or places ("former club treasurer Ilse Marrow");
+# the office word before the name ("treasurer") is what makes it a person.
+PERSON_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+# Words before a title that say when it was held, not what it is.
+TITLE_TIME_WORDS = frozenset("former then ex late current acting interim onetime one-time erstwhile".split())
+
+
+def _person_claims(
+    sentence: Sentence, ent: Span, attributions: tuple[Attribution, ...], n: int
+) -> list[Claim]:
+    """A "title" claim for the title written before a person's name.
+
+    "former campaign chairman Paul Manafort" gives the title "campaign chairman"
+    for "Paul Manafort"; reports can then be compared on the office they give him.
+    """
+    claims: list[Claim] = []
+    speaker = _speaker(ent.start_char, ent.end_char, attributions)
+    title = _title_before(ent)
+    if title:
+        claims.append(
+            Claim(
+                id=f"{sentence.article}:t{sentence.index}.{n}",
+                article=sentence.article,
+                sentence=sentence,
+                kind="title",
+                subject=ent.text,
+                attribute="title",
+                value=" ".join(t.text for t in title),
+                start=title[0].idx,
+                end=ent.end_char,
+                agent=ent.text,
+                speaker=speaker,
+                keys=tuple(t.lemma_.lower() for t in title),
+            )
+        )
+    return claims
+
+
+def _title_before(ent: Span) -> list[Token]:
+    """The common-noun title written right before a name ("campaign chairman" Paul Manafort)."""
+    doc = ent.doc
+    title: list[Token] = []
+    i = ent.start - 1
+    while i >= ent.sent.start and len(title) < 4:
+        token = doc[i]
+        if token.pos_ not in {"NOUN", "ADJ", "PROPN"} or token.ent_type_ or token.dep_ == "poss":
+            break
+        title.insert(0, token)
+        i -= 1
+    while title and title[0].lower_ in TITLE_TIME_WORDS:
+        title.pop(0)
+    if not title or title[-1].pos_ != "NOUN":
+        return []
+    return title
+
+
+# --- quotations ------------------------------------------------------------------------
+
+# Opening and closing quotation marks; a straight double quote opens and closes in turn.
+QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}
+# A quotation longer than this is taken for an unbalanced mark, not one speaker's words
+# (the longest multi-line quotations in the NewsWCL50 and demo reports run ~600 characters).
+MAX_QUOTATION_CHARS = 1500
+
+
+def _quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans between matching quotation marks (the marks excluded)."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        close = QUOTE_PAIRS.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        end = text.find(close, i + 1)
+        if end < 0:
+            break
+        if end - i <= MAX_QUOTATION_CHARS:
+            spans.append((i + 1, end))
+        i = end + 1
+    return spans
+
+
+def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) -> tuple[Attribution, ...]:
+    """Stretch each attributed quote to its whole quotation, line breaks included.
+
+    A speaker tag usually sits after the last line of a multi-line quotation
+    ("...It should never have been made," Trump said): the lines before it are
+    the same speaker's words. The stretched records only serve to look up the
+    speaker of a claim; the narrower original wins wherever it applies.
+    """
+    stretched: list[Attribution] = []
+    for start, end in _quotation_spans(text):
+        inner = [
+            a for a in attributions
+            if a.speaker and start <= a.content_start and a.content_end <= end
+        ]  # fmt: skip
+        if len(inner) != 1 or (inner[0].content_start, inner[0].content_end) == (start, end):
+            continue  # two speakers in one quotation, or nothing to stretch
+        stretched.append(replace(inner[0], content=text[start:end], content_start=start, content_end=end))
+    return tuple(stretched)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -352,6 +659,14 @@ def _key(token: Token) -> str:
         if ent is not None:
             return ent.text.lower().removeprefix("the ")
     return token.lemma_.lower()
+
+
+def _of_object(token: Token | None) -> Token | None:
+    """What a part or copy is of: "copies of the memos" -> memos, "15 pages of memos" -> memos."""
+    if token is None or token.lemma_.lower() not in PART_NOUNS:
+        return token
+    objects = [g for c in token.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    return objects[0] if objects else token
 
 
 def _phrase(token: Token | None) -> str | None:
