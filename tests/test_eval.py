@@ -313,8 +313,12 @@ def shared_sample(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
             figures["compare belgorod discrepancy recall"] = data["belgorod"]["discrepancy_recall"]
             figures["compare belgorod conflict precision"] = data["belgorod"]["conflict_precision"]
             wcl = data["newswcl50 (all topics)"]
-            figures["compare newswcl50 discrepancy recall"] = wcl["discrepancies_found"] / wcl["discrepancies"]
-            figures["compare newswcl50 conflict precision"] = wcl["conflicts_right"] / wcl["conflicts_reported"]
+            figures["compare newswcl50 discrepancy recall"] = (
+                wcl["discrepancies_found"] / wcl["discrepancies"]
+            )
+            figures["compare newswcl50 conflict precision"] = (
+                wcl["conflicts_right"] / wcl["conflicts_reported"]
+            )
     return figures
 
 
