@@ -13,6 +13,7 @@ import pytest
 
 from storydiff.embeddings import default_embedder
 from storydiff.errors import InputError, SettingsError
+from storydiff.nlp import parse
 from storydiff.records import Article
 from storydiff.stories import (
     ArticleFeatures,
@@ -21,6 +22,8 @@ from storydiff.stories import (
     article_features,
     cluster_articles,
     feed_order,
+    lemma_keys,
+    year_mentions,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
@@ -121,6 +124,55 @@ def test_saved_states_rebuild_the_clusterer(features: dict[str, ArticleFeatures]
     assert rebuilt.stories() == uninterrupted.stories()
 
 
+# content words and years are off by default; with them on, saved states must still
+# rebuild the clusterer exactly (their term-weight sums are floats)
+WORDS_AND_YEARS = ClusterSettings(
+    embedding_weight=0.2, lexical_weight=0.4, year_penalty=0.05, join_threshold=0.26
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cut", [1, 4, 7])
+def test_saved_states_rebuild_with_words_and_years(features: dict[str, ArticleFeatures], cut: int) -> None:
+    order = ORDERS[0]
+    uninterrupted = _feed(features, order, StoryClusterer(WORDS_AND_YEARS))
+    saved = _feed(features, order[:cut], StoryClusterer(WORDS_AND_YEARS)).stories()
+    rebuilt = _feed(features, order[cut:], StoryClusterer(WORDS_AND_YEARS, states=saved))
+    assert rebuilt.assignments() == uninterrupted.assignments()
+    assert rebuilt.stories() == uninterrupted.stories()
+
+
+@pytest.mark.slow
+def test_words_and_years_keep_the_fixture_stories(features: dict[str, ArticleFeatures]) -> None:
+    clusterer = _feed(features, ORDERS[0], StoryClusterer(WORDS_AND_YEARS))
+    assert _partition(clusterer.assignments()) == _partition(GOLD)
+
+
+YEARS = [
+    # a year in a date expression counts, once however often it is named
+    ("The plant opened in 1998 and closed in March 2012, two years after 1998's flood.", (1998, 2012)),
+    # a four-digit count is not a year
+    ("Police said 2000 people were evacuated.", ()),
+    # a date without a year names none
+    ("The fire broke out on Tuesday.", ()),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "years"), YEARS)
+def test_year_mentions(text: str, years: tuple[int, ...]) -> None:
+    assert year_mentions(parse(text)) == years
+
+
+@pytest.mark.slow
+def test_lemma_keys_count_content_words() -> None:
+    keys = dict(lemma_keys(parse("Firefighters fought the fire. The fire destroyed 35 warehouses in Leeds.")))
+    assert keys["w:fire"] == 2
+    assert {"w:firefighter", "w:fight", "w:destroy", "w:warehouse", "w:leeds", "w:35"} <= set(keys)
+    # stop words, spelled-out numbers among them, carry no subject
+    assert "w:the" not in keys
+
+
 @pytest.mark.slow
 def test_story_state_carries_members_entities_and_span(features: dict[str, ArticleFeatures]) -> None:
     clusterer = _feed(features, ["fire-a1", "fire-a2", "fire-a3"])
@@ -209,6 +261,10 @@ BAD_SETTINGS = [
     ({"max_gap_days": -1}, "max_gap_days must be 0 or more"),
     # nothing to embed
     ({"lead_sentences": 0}, "lead_sentences and candidates 1 or more"),
+    # the shares of meaning and words leave no negative share for entities
+    ({"embedding_weight": 0.7, "lexical_weight": 0.5}, "embedding_weight \\+ lexical_weight at most 1"),
+    # a negative penalty would reward a year mismatch
+    ({"year_penalty": -0.1}, "year_penalty must be 0 or more"),
 ]
 
 
