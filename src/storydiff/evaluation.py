@@ -625,16 +625,19 @@ def _eval_clusters(
 
 
 def _stratified(articles: list[Article], gold: Mapping[str, str], limit: int) -> list[Article]:
-    """About ``limit`` articles drawn from as few whole stories as needed, keeping feed order."""
+    """Whole stories, in order of first appearance, until they hold about ``limit`` articles.
+
+    A sample keeps every article of the stories it takes, so it still scores
+    story clustering rather than cut stories; the feed order is kept.
+    """
+    sizes = Counter(gold[a.id] for a in articles)
     keep: set[str] = set()
-    count = 0
+    total = 0
     for a in articles:
         story = gold[a.id]
-        if story not in keep and count >= limit:
-            continue
-        if story not in keep:
+        if story not in keep and total < limit:
             keep.add(story)
-        count += 1
+            total += sizes[story]
     return [a for a in articles if gold[a.id] in keep]
 
 
