@@ -67,6 +67,16 @@ def _output_options(func: F) -> F:
     )(func)
 
 
+def _data_option(func: F) -> F:
+    """``--data``: the evaluation data folder, shared by ``eval`` and ``bench``."""
+    return click.option(
+        "--data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder laid out like shared/eval (data sets and their scorers). [default: ../shared/eval]",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storydiff")
 def cli() -> None:
@@ -142,12 +152,7 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
 
 
 @cli.command(name="eval")
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder laid out like shared/eval (data sets and their scorers). [default: ../shared/eval]",
-)
+@_data_option
 @click.option(
     "--task",
     "tasks",
@@ -205,12 +210,7 @@ def eval_cmd(
 
 
 @cli.command()
-@click.option(
-    "--data",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder laid out like shared/eval; its texts are the corpus. [default: ../shared/eval]",
-)
+@_data_option
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
