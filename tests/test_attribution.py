@@ -241,6 +241,13 @@ def test_first_person_cue_inside_a_quotation_is_not_a_new_speaker() -> None:
             "Harbor Freight announced that it will close stores. The company said sales fell.",
             ["Harbor Freight", "Harbor Freight"],
         ),
+        # a described body is its own speaker, not the organisation quoted before it,
+        # and "the department" later refers back to it by its noun
+        (
+            "The Brackwater Nurses' Union said 800 nurses walked out. According to the county health "
+            "department, 350 nurses stayed home. The department said its offer was final.",
+            ["Brackwater Nurses' Union", "county health department", "county health department"],
+        ),
         # two speakers in one article keep separate names
         (
             "Two workers were injured, governor Marta Quell said. Harbor Freight said no one was hurt.",

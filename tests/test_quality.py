@@ -2,8 +2,8 @@
 
 Floors are pinned: lowering one is a reviewed change, raising it after an
 improvement is the habit. Figures when pinned (2026-11-22): demo recall 0.82,
-precision 1.00; gold cases recall 0.55 (6/11), precision 0.86 (6/7); raised from
-0.35 / 0.70 after the compare improvements of issue 3.
+precision 1.00; gold cases recall 0.64 (7/11), precision 0.88 (7/8); raised from
+0.35 / 0.70 after the compare and speaker-resolution improvements of issue 3.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from storydiff.render import report_to_dict
 DEMO_RECALL_FLOOR = 0.80
 DEMO_PRECISION_FLOOR = 0.90
 DEMO_CORROBORATED_FLOOR = 0.50
-CASES_RECALL_FLOOR = 0.50
-CASES_PRECISION_FLOOR = 0.80
+CASES_RECALL_FLOOR = 0.60
+CASES_PRECISION_FLOOR = 0.85
 
 
 @cache

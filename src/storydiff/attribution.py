@@ -764,6 +764,10 @@ def _resolve(doc: Doc, found: list[_Found], article_id: str) -> list[Attribution
             known = [name for start, name in sorted(names) if start < item.speaker.idx and " " in name]
             named = _name_speaker(item.speaker, item, last, persons, orgs, known)
             names.append((item.speaker.idx, named.name))
+            if named.kind == "org":
+                # a body named by description ("the regional education department") can be
+                # referred back to ("the department said") like a recognised organisation
+                orgs.append((item.speaker.idx, named.name))
             last = (named, item.sent_index)
         out.append(
             Attribution(
@@ -804,9 +808,16 @@ def _name_speaker(
     entity = _entity_name(head)
     definite_org = entity is None and lower in _ORG_NOUNS and any(c.lower_ == "the" for c in head.children)
     if lower in _ORG_PRONOUNS or definite_org:
+        earlier = [name for start, name in orgs if start < before]
+        # "the department" is the earlier "Education Department", not merely the last body named
+        same_noun = [name for name in earlier if lower in name.lower().split()]
+        if definite_org and same_noun:
+            return _Named(_clean_name(same_noun[-1]), "org")
+        if definite_org and any(c.dep_ in ("amod", "compound") for c in head.children):
+            # "the regional education department" describes a body of its own
+            return _Named(_surface(head), "org")
         if recent is not None and recent[0].kind == "org":
             return recent[0]
-        earlier = [name for start, name in orgs if start < before]
         if earlier:
             return _Named(_clean_name(earlier[-1]), "org")
         return _Named(_surface(head), "other")
