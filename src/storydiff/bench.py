@@ -23,7 +23,6 @@ to standard output, progress (the ``progress`` callback) to standard error.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import platform
@@ -44,7 +43,7 @@ import spacy
 from spacy.language import Language
 
 from .attribution import extract_attributions
-from .claims import analyze
+from .claims import analyze, published_date
 from .dates import extract_dates
 from .embeddings import Embedder, default_embedder
 from .errors import InputNotFound, SettingsError, StorydiffError
@@ -579,7 +578,7 @@ def _claims_breakdown(articles: Sequence[Article]) -> dict[str, float]:
         extract_attributions(doc, article.id)
         whole += analyzed - start
         parts["attributions"] += perf_counter() - analyzed
-        published = _published(article)
+        published = published_date(article.published)
         for sent in content_sentences(doc):
             start = perf_counter()
             extract_quantities(sent)
@@ -589,14 +588,6 @@ def _claims_breakdown(articles: Sequence[Article]) -> dict[str, float]:
             parts["dates"] += perf_counter() - quantified
     parts["events"] = max(0.0, whole - parts["attributions"] - parts["quantities"] - parts["dates"])
     return parts
-
-
-def _published(article: Article) -> dt.date | None:
-    """The publication date as ``claims.analyze`` reads it (None when missing or not a date)."""
-    try:
-        return dt.date.fromisoformat(article.published[:10]) if article.published else None
-    except ValueError:
-        return None
 
 
 def _sentence_count(analyses: Sequence[Analysis]) -> int:

@@ -28,7 +28,7 @@ from .nlp import content_sentences
 from .quantities import extract_quantities
 from .records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
 
-__all__ = ["SPEECH_VERBS", "analyze", "extract_claims"]
+__all__ = ["SPEECH_VERBS", "analyze", "extract_claims", "published_date"]
 
 # Verbs that report speech or thought: the claim is in their complement, so they
 # are never the predicate of a claim themselves.
@@ -62,7 +62,7 @@ PRONOUNS = frozenset("he she it they we i you who which that this these those on
 
 def analyze(article: Article, doc: Doc) -> Analysis:
     """Run the per-article stages on a parsed article: sentences, attributions, claims."""
-    published = _published_date(article.published)
+    published = published_date(article.published)
     attributions = tuple(extract_attributions(doc, article.id))
     # speakers of claims also reach the earlier lines of a quotation that spans several
     speech = attributions + _quotation_attributions(doc.text, attributions)
@@ -586,7 +586,8 @@ def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) ->
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _published_date(value: str | None) -> dt.date | None:
+def published_date(value: str | None) -> dt.date | None:
+    """An article's ``published`` field as the date claims are resolved against (None if unusable)."""
     if not value:
         return None
     try:
