@@ -189,6 +189,14 @@ def _run_scorer(data: Path, name: str, args: Sequence[str | Path]) -> str:
     return done.stdout
 
 
+def _read_json(path: Path) -> Any:
+    """A JSON file of the data or of a scorer; malformed JSON is a one-line error naming it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise EvalDataError(f"not valid JSON ({exc.msg}, line {exc.lineno})", input=str(path)) from None
+
+
 def _last_json_line(output: str) -> dict[str, Any]:
     for line in reversed(output.strip().splitlines()):
         if line.startswith("{"):
@@ -270,7 +278,7 @@ def _eval_attribution(
                 say(f"attribution: {n + 1}/{len(texts)} texts")
     figures_path = work / f"polnear-{settings.split}.figures.json"
     _run_scorer(settings.data, "score_polnear.py", [gold_dir, pred_path, "--json", figures_path])
-    figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    figures = _read_json(figures_path)
     primary = figures["primary"]
     rows = []
     for kind in SPAN_TYPES:
@@ -414,10 +422,7 @@ def _eval_quantities(
     if not gold_path.is_file():
         return [], [f"quantities: {gold_path} not found"]
     started = time.perf_counter()
-    try:
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise EvalDataError(f"not valid JSON ({exc.msg}, line {exc.lineno})", input=str(gold_path)) from None
+    gold = _read_json(gold_path)
     if settings.limit:
         gold = gold[: settings.limit]
         gold_path = work / f"newsquant-{settings.split}.sample.json"
@@ -516,8 +521,8 @@ def _quantulum3_quantities(sentences: Sequence[str]) -> list[dict[str, Any]] | N
 def _quantity_errors(data: Path, gold_path: Path, pred_path: Path) -> tuple[ErrorType, ...]:
     """Sort the scorer's per-sentence value+unit errors into missed values, wrong units, false values."""
     scorer = _load_scorer(data, "score_quantities.py")
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    pred = json.loads(pred_path.read_text(encoding="utf-8"))
+    gold = _read_json(gold_path)
+    pred = _read_json(pred_path)
     _res, errs = scorer.score(gold, pred, n_errors=len(gold))
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
@@ -678,7 +683,7 @@ def _ecbplus_pool(data: Path) -> tuple[_Pool | None, str]:
     stories_path, text = folder / "stories.json", folder / "text"
     if not stories_path.is_file() or not text.is_dir():
         return None, f"{folder}/stories.json or text/ not found"
-    stories = json.loads(stories_path.read_text(encoding="utf-8"))
+    stories = _read_json(stories_path)
     articles = []
     for key in sorted(stories):
         path = text / f"{key}.txt"
@@ -834,10 +839,7 @@ def _ratio(a: int, b: int) -> float | None:
 
 def _gold_docs(gold_path: Path) -> list[Path]:
     """The reports a gold file is about: its ``docs`` paths, else ``../text/<stem>/*.txt``."""
-    try:
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise EvalDataError(f"not valid JSON ({exc.msg}, line {exc.lineno})", input=str(gold_path)) from None
+    gold = _read_json(gold_path)
     docs = gold.get("docs")
     paths = []
     if isinstance(docs, dict) and docs:
@@ -862,8 +864,8 @@ def _compare_errors(
 ) -> None:
     """Missed discrepancies by kind and why (statement not reached, or no conflict between them),
     and reported conflicts that match no gold discrepancy, by kind."""
-    gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    report = json.loads(report_path.read_text(encoding="utf-8"))
+    gold = _read_json(gold_path)
+    report = _read_json(report_path)
     doc_of = {
         str(a.get("id")): Path(str(a.get("path") or a.get("id"))).stem for a in report.get("articles", [])
     }
@@ -876,18 +878,7 @@ def _compare_errors(
     ]
     for d in gold.get("discrepancies", []):
         kind = d.get("kind", "other")
-        hit = any(
-            len(
-                {
-                    (s["doc"], s["quote"])
-                    for s in d["statements"]
-                    for st in scorer.statements(c)
-                    if scorer.finds(st, s, doc_of, kind)
-                }
-            )
-            >= 2
-            for c in conflicts
-        )
+        hit = any(_sets_against(scorer, c, d, doc_of) for c in conflicts)
         if hit:
             continue
         seen = sum(any(scorer.finds(st, s, doc_of) for st in evidence) for s in d["statements"])
@@ -896,22 +887,22 @@ def _compare_errors(
         counts[key] += 1
         examples[key].append(f"{name}: {d['what']}")
     for c in conflicts:
-        right = any(
-            len(
-                {
-                    (s["doc"], s["quote"])
-                    for s in d["statements"]
-                    for st in scorer.statements(c)
-                    if scorer.finds(st, s, doc_of, d.get("kind"))
-                }
-            )
-            >= 2
-            for d in gold.get("discrepancies", [])
-        )
+        right = any(_sets_against(scorer, c, d, doc_of) for d in gold.get("discrepancies", []))
         if not right:
             key = f"conflict not in gold ({c.get('kind', '?')})"
             counts[key] += 1
             examples[key].append(f"{name}: {c.get('explanation', '')[:110]}")
+
+
+def _sets_against(scorer: ModuleType, conflict: Any, discrepancy: Any, doc_of: Mapping[str, str]) -> bool:
+    """The scorer's rule: one reported conflict finds two statements of one gold discrepancy."""
+    found = {
+        (s["doc"], s["quote"])
+        for s in discrepancy["statements"]
+        for st in scorer.statements(conflict)
+        if scorer.finds(st, s, doc_of, discrepancy.get("kind"))
+    }
+    return len(found) >= 2
 
 
 # -- output ---------------------------------------------------------------------
