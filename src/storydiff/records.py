@@ -20,7 +20,9 @@ __all__ = [
     "Attribution",
     "Claim",
     "DateMention",
+    "Document",
     "Finding",
+    "KnownItem",
     "Quantity",
     "Rejection",
     "Report",
@@ -55,6 +57,31 @@ class Rejection:
 
     input: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article as harvested for the corpus, with the bytes it was read from.
+
+    ``source`` names where it came from so a user can find it again
+    (``feeds.opml > https://example.com/rss > https://example.com/a.html``,
+    ``dump.jsonl:17``, ``archive.warc.gz > https://example.com/a.html``);
+    ``raw`` holds the bytes as fetched or read (HTML or text), ``None`` when
+    the source gave extracted text only (a JSON Lines record with ``text``).
+    """
+
+    source: str
+    article: Article
+    raw: bytes | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownItem:
+    """A feed item whose URL the corpus already holds: counted as a duplicate, not fetched again."""
+
+    source: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
