@@ -23,11 +23,13 @@ __all__ = [
     "Document",
     "Finding",
     "KnownItem",
+    "Origin",
     "Quantity",
     "Rejection",
     "Report",
     "Sentence",
     "Statement",
+    "TimelineEntry",
 ]
 
 
@@ -201,7 +203,8 @@ class Statement:
 class Finding:
     """A conflict, an agreement or a unique fact, with its evidence.
 
-    ``category`` is "conflict", "agreement" or "unique". ``severity`` is set for
+    ``category`` is "conflict", "agreement", "unique" or "update" (a figure a
+    later report of the same outlet or speaker revised). ``severity`` is set for
     conflicts only ("major" or "minor").
     """
 
@@ -220,8 +223,45 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """One independent origin of a story's reports: an article and its copies.
+
+    Wire stories republished by many outlets (near-duplicate texts) are one
+    origin, so ten reprints count once as a confirmation. ``article`` is the
+    earliest report of the group; ``copies`` are the ids of the others.
+    """
+
+    article: str
+    copies: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()  # every outlet that carried it, the origin's own first
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One piece of evidence of a story's findings, placed in publication time.
+
+    ``category`` is the finding's ("conflict", "agreement", "unique", "update");
+    a story's timeline is these entries ordered by ``published`` (undated last),
+    then article and position, so a reader sees how reported figures changed.
+    """
+
+    published: str | None
+    category: str
+    kind: str
+    subject: str
+    attribute: str
+    statement: Statement
+    outlet: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """The result of comparing a set of articles."""
+    """The result of comparing a set of articles.
+
+    A story report from the corpus also carries its ``story`` id, its independent
+    ``origins``, its ``updates`` (figures a later report of the same outlet or
+    speaker revised: category "update", not conflicts) and its ``timeline``.
+    """
 
     articles: tuple[Article, ...]
     conflicts: tuple[Finding, ...] = ()
@@ -230,3 +270,7 @@ class Report:
     attributions: tuple[Attribution, ...] = ()
     rejected: tuple[Rejection, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    updates: tuple[Finding, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    origins: tuple[Origin, ...] = ()
+    story: str | None = None
