@@ -13,6 +13,7 @@
     ├── NoArticlesError            nothing usable was left to compare
     ├── SettingsError              an option has a bad value (a --published date that is not a date)
     ├── EvalDataError              evaluation data or a scorer is missing or malformed
+    ├── StoreError                 the corpus database cannot be opened, read or written
     └── ModelError                 a packaged model is missing or broken
 
 Each carries the input it is about (``input``) and, where it helps, the stage,
@@ -33,6 +34,7 @@ __all__ = [
     "ModelError",
     "NoArticlesError",
     "SettingsError",
+    "StoreError",
     "StorydiffError",
     "UnsupportedLanguage",
 ]
@@ -97,3 +99,7 @@ class ModelError(StorydiffError):
 
 class EvalDataError(StorydiffError):
     """Evaluation data or one of its scorers is missing or malformed (``storydiff eval``)."""
+
+
+class StoreError(StorydiffError):
+    """The corpus database cannot be opened, read or written (``input`` names the database)."""

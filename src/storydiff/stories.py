@@ -51,6 +51,8 @@ __all__ = [
     "StoryState",
     "article_features",
     "cluster_articles",
+    "next_story_id",
+    "story_state",
 ]
 
 # --- calibrated constants --------------------------------------------------------------
@@ -308,6 +310,29 @@ class StoryClusterer:
         self._assignments[features.id] = story.id
         return story.id
 
+    def assign(self, features: ArticleFeatures, story_id: str) -> str:
+        """Put an article in a given story without scoring it (a wire copy joins its origin's story).
+
+        A story id the clusterer does not know starts a new story under that id.
+        """
+        if features.id in self._assignments:
+            raise InputError(
+                "this article id was already clustered; give every article a unique id",
+                input=features.id,
+                stage="stories",
+            )
+        vector = np.asarray(features.vector, dtype=np.float64)
+        story = next((s for s in self._stories if s.id == story_id), None)
+        if story is None:
+            story = _Story(story_id, len(vector))
+            self._stories.append(story)
+            self._next = max(self._next, _story_number(story_id) + 1)
+        story.add(features, vector)
+        self._df.update(features.entities)
+        self._df.update(k for k, _ in features.lemmas)
+        self._assignments[features.id] = story.id
+        return story.id
+
     def assignments(self) -> dict[str, str]:
         """Article id -> story id, for every article added so far."""
         return dict(self._assignments)
@@ -405,6 +430,21 @@ class StoryClusterer:
             return True
         gap = dt.timedelta(days=self.settings.max_gap_days)
         return story.first - gap <= day <= story.last + gap
+
+
+def story_state(story_id: str, members: Sequence[ArticleFeatures]) -> StoryState:
+    """The state of a story made of ``members`` (after a merge or split by hand)."""
+    if not members:
+        raise InputError("a story needs at least one article", input=story_id, stage="stories")
+    story = _Story(story_id, len(members[0].vector))
+    for features in members:
+        story.add(features, np.asarray(features.vector, dtype=np.float64))
+    return story.state()
+
+
+def next_story_id(existing: Iterable[str]) -> str:
+    """The id of a new story after ``existing`` ones (``story-N``, one past the highest)."""
+    return f"story-{1 + max((_story_number(s) for s in existing), default=0)}"
 
 
 def _term_weight(count: int) -> float:

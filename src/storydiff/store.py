@@ -1,0 +1,802 @@
+"""The corpus database: articles, analyses, claims, stories, ingest runs and rejections.
+
+One :class:`Store` over either back end:
+
+* **SQLite** (the default): one file, WAL journal (readers never block the
+  writer), foreign keys on;
+* **PostgreSQL** (the server option): a ``postgresql://`` URL, the same schema
+  (needs the ``postgres`` extra: ``pip install "storydiff[postgres]"``).
+
+Schema changes are numbered migrations (:data:`MIGRATIONS`), applied in order
+and recorded in ``schema_migrations``. **Every write goes through one path**,
+:meth:`Store._write`, a transaction that either commits whole or not at all: an
+ingest killed midway loses nothing already committed and never leaves half an
+article. Reads see only committed data.
+
+Tables::
+
+    ingest_runs    one row per ingest: sources, status, new/duplicate/rejected counts
+    rejections     inputs a run could not use, with the reason
+    articles       raw bytes and extracted text, metadata, content hash, MinHash, origin
+    analyses       per article: the Analysis and the clustering features (JSON), or the error
+    claims         per article: one row per claim (kind, subject, attribute, value, offsets, speaker)
+    stories        clusterer state, counts, the rendered report (JSON) and when it was made
+    story_members  article -> story
+    feeds          ETag / Last-Modified of each feed, for conditional requests
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import codec
+from .errors import StoreError
+from .records import Analysis, Article, Document
+from .stories import ArticleFeatures, StoryState
+
+__all__ = [
+    "MIGRATIONS",
+    "AnalysisResult",
+    "RunSummary",
+    "Store",
+    "StoredArticle",
+    "StoryRow",
+    "open_store",
+]
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+# SQLite waits this long for another writer (a second ingest, a web server
+# writing) before giving up; a write transaction here takes milliseconds.
+BUSY_TIMEOUT_MS = 30_000
+
+# {pk}: an auto-numbered primary key; {blob}: raw bytes. Filled in per back end.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE ingest_runs (
+        id {pk},
+        started TEXT NOT NULL,
+        finished TEXT,
+        sources TEXT NOT NULL,
+        status TEXT NOT NULL,
+        new INTEGER NOT NULL DEFAULT 0,
+        duplicate INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE rejections (
+        id {pk},
+        run INTEGER NOT NULL REFERENCES ingest_runs(id),
+        input TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id {pk},
+        url TEXT UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        path TEXT,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        author TEXT,
+        language TEXT,
+        raw {blob},
+        content_type TEXT,
+        text TEXT NOT NULL,
+        minhash {blob},
+        origin INTEGER REFERENCES articles(id),
+        run INTEGER REFERENCES ingest_runs(id),
+        ingested TEXT NOT NULL
+    );
+    CREATE INDEX articles_origin ON articles(origin);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE analyses (
+        article INTEGER PRIMARY KEY REFERENCES articles(id),
+        analysis TEXT,
+        features TEXT,
+        error TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE claims (
+        id {pk},
+        article INTEGER NOT NULL REFERENCES articles(id),
+        claim TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        attribute TEXT NOT NULL,
+        value TEXT NOT NULL,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        speaker TEXT
+    );
+    CREATE INDEX claims_article ON claims(article);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        title TEXT,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        articles INTEGER NOT NULL DEFAULT 0,
+        outlets INTEGER NOT NULL DEFAULT 0,
+        origins INTEGER NOT NULL DEFAULT 0,
+        conflicts INTEGER,
+        first_published TEXT,
+        last_published TEXT,
+        report TEXT,
+        report_made TEXT
+    );
+    CREATE TABLE story_members (
+        article INTEGER PRIMARY KEY REFERENCES articles(id),
+        story TEXT NOT NULL REFERENCES stories(id),
+        added TEXT NOT NULL
+    );
+    CREATE INDEX story_members_story ON story_members(story);
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        checked TEXT NOT NULL
+    );
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the corpus holds it: the record, its database id and where it came from."""
+
+    id: int
+    article: Article  # article.id is str(id)
+    source: str
+    origin: int | None  # the article this one copies (a wire reprint), None for an original
+    ingested: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """What the analysis stage made of one article: the analysis and features, or the error."""
+
+    article: int
+    analysis: Analysis | None = None
+    features: ArticleFeatures | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One story as listed: counts, dates and when its report was made."""
+
+    id: str
+    title: str | None
+    articles: int
+    outlets: int
+    origins: int
+    conflicts: int | None  # None until the report is made
+    first_published: str | None
+    last_published: str | None
+    created: str
+    updated: str
+    report_made: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """One ingest run and its counts."""
+
+    id: int
+    started: str
+    finished: str | None
+    sources: str
+    status: str
+    new: int
+    duplicate: int
+    rejected: int
+
+
+class _Connection(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def script(self, sql: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _SQLite:
+    pk = "INTEGER PRIMARY KEY"
+    blob = "BLOB"
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise StoreError(
+                "is not a storydiff database (not SQLite); give a new file name or an existing corpus",
+                input=str(path),
+            ) from None
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._db.execute(sql, tuple(params)).fetchall()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def script(self, sql: str) -> None:
+        for statement in _statements(sql):
+            self._db.execute(statement)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _Postgres:
+    pk = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+    blob = "BYTEA"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                'PostgreSQL needs the psycopg driver; run: pip install "storydiff[postgres]"', input=url
+            ) from None
+        try:
+            self._db = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(
+                f"could not connect to PostgreSQL ({reason}); check the URL, the server and the credentials",
+                input=_redact(url),
+            ) from None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._db.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+            rows = cursor.fetchall() if cursor.description else []
+        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._db.transaction():
+            yield
+
+    def script(self, sql: str) -> None:
+        for statement in _statements(sql):
+            self.execute(statement)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    head, sep, tail = url.partition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, credentials = head.partition("//")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}//{user}:***@{tail}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def open_store(db: str | Path) -> Store:
+    """Open (creating and migrating when new) the corpus at ``db``: a SQLite path or a PostgreSQL URL."""
+    text = str(db)
+    if text.startswith(POSTGRES_SCHEMES):
+        return Store(_Postgres(text), label=_redact(text))
+    path = Path(text)
+    if path.is_dir():
+        raise StoreError("is a directory; give a database file name such as news.db", input=text)
+    if not path.parent.exists():
+        raise StoreError(
+            f"the folder {path.parent} does not exist; create it or give another path", input=text
+        )
+    return Store(_SQLite(path), label=text)
+
+
+_RUN_COLUMNS = "id, started, finished, sources, status, new, duplicate, rejected"
+_ARTICLE_COLUMNS = "id, url, source, path, title, outlet, published, author, language, text, origin, ingested"
+
+
+class Store:
+    """The corpus: read methods anywhere, writes only through :meth:`_write` transactions."""
+
+    def __init__(self, connection: _Connection, *, label: str) -> None:
+        self._db = connection
+        self.label = label
+        self._migrate()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return "postgresql" if isinstance(self._db, _Postgres) else "sqlite"
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied."""
+        rows = self._db.execute("SELECT MAX(version) FROM schema_migrations")
+        return int(rows[0][0] or 0)
+
+    def _migrate(self) -> None:
+        with self._write():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
+            )
+        current = self.schema_version()
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"was written by a newer storydiff (schema {current}, this version knows "
+                f"{len(MIGRATIONS)}); upgrade storydiff",
+                input=self.label,
+            )
+        pk, blob = self._db.pk, self._db.blob  # type: ignore[attr-defined]
+        for number, sql in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self._write():
+                self._db.script(sql.replace("{pk}", pk).replace("{blob}", blob))
+                self._db.execute(
+                    "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)", (number, _now())
+                )
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """The one write path: a transaction that commits whole or rolls back."""
+        try:
+            with self._db.transaction():
+                yield
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"the database refused a write ({exc}); is the disk full or the file read-only?",
+                input=self.label,
+            ) from None
+
+    # --- ingest runs and rejections ------------------------------------------------------
+
+    def begin_run(self, sources: Sequence[str]) -> int:
+        """Record the start of an ingest of ``sources`` and return the run id."""
+        with self._write():
+            rows = self._db.execute(
+                "INSERT INTO ingest_runs (started, sources, status) VALUES (?, ?, 'running') RETURNING id",
+                (_now(), " ".join(sources)),
+            )
+        return int(rows[0][0])
+
+    def finish_run(self, run: int, status: str) -> None:
+        """Mark a run ``done``, ``interrupted`` or ``failed``."""
+        with self._write():
+            self._db.execute(
+                "UPDATE ingest_runs SET finished = ?, status = ? WHERE id = ?", (_now(), status, run)
+            )
+
+    def reject(self, run: int, input: str, reason: str) -> None:
+        """Record an input the run could not use, and count it."""
+        with self._write():
+            self._db.execute(
+                "INSERT INTO rejections (run, input, reason, at) VALUES (?, ?, ?, ?)",
+                (run, input, reason, _now()),
+            )
+            self._db.execute("UPDATE ingest_runs SET rejected = rejected + 1 WHERE id = ?", (run,))
+
+    def count_duplicate(self, run: int) -> None:
+        """Count an input the corpus already held."""
+        with self._write():
+            self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
+
+    def run(self, run: int) -> RunSummary:
+        """One ingest run."""
+        rows = self._db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM ingest_runs WHERE id = ?",
+            (run,),
+        )
+        if not rows:
+            raise StoreError(f"no ingest run {run}", input=self.label)
+        return RunSummary(*rows[0])
+
+    def runs(self) -> list[RunSummary]:
+        """Every ingest run, oldest first."""
+        rows = self._db.execute(f"SELECT {_RUN_COLUMNS} FROM ingest_runs ORDER BY id")
+        return [RunSummary(*r) for r in rows]
+
+    def rejections(self, run: int | None = None) -> list[tuple[int, str, str]]:
+        """(run, input, reason) of every rejected input, or of one run's."""
+        if run is None:
+            rows = self._db.execute("SELECT run, input, reason FROM rejections ORDER BY id")
+        else:
+            rows = self._db.execute(
+                "SELECT run, input, reason FROM rejections WHERE run = ? ORDER BY id", (run,)
+            )
+        return [(int(r), str(i), str(why)) for r, i, why in rows]
+
+    # --- articles ------------------------------------------------------------------------
+
+    def has_url(self, url: str) -> bool:
+        """Whether an article from ``url`` is stored."""
+        return bool(self._db.execute("SELECT 1 FROM articles WHERE url = ?", (url,)))
+
+    def article_with_hash(self, content_hash: str) -> int | None:
+        """The id of the article whose text has this hash, if any."""
+        rows = self._db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
+        return int(rows[0][0]) if rows else None
+
+    def add_article(
+        self, run: int, document: Document, *, content_hash: str, minhash: bytes | None, origin: int | None
+    ) -> int | None:
+        """Store a harvested document and count it as new; ``None`` when its URL or text is already stored.
+
+        The check and the insert are one transaction, so two ingests racing on
+        the same article store it once.
+        """
+        a = document.article
+        with self._write():
+            if self._db.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
+                (content_hash, a.url),
+            ):
+                self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
+                return None
+            rows = self._db.execute(
+                "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
+                "language, raw, content_type, text, minhash, origin, run, ingested) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    a.url,
+                    content_hash,
+                    document.source,
+                    a.path,
+                    a.title,
+                    a.outlet,
+                    a.published,
+                    a.author,
+                    a.language,
+                    document.raw,
+                    document.content_type,
+                    a.text,
+                    minhash,
+                    origin,
+                    run,
+                    _now(),
+                ),
+            )
+            self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
+        return int(rows[0][0])
+
+    def articles(self, ids: Iterable[int] | None = None) -> list[StoredArticle]:
+        """Stored articles by id (in the order given), or all of them in id order."""
+        if ids is None:
+            rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY id")
+            return [self._stored(r) for r in rows]
+        wanted = list(ids)
+        found: dict[int, StoredArticle] = {}
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" * len(chunk))
+            for r in self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            ):
+                found[int(r[0])] = self._stored(r)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise StoreError(
+                f"no article {missing[0]} in the corpus; list them with `storydiff stories`", input=self.label
+            )
+        return [found[i] for i in wanted]
+
+    def raw(self, article: int) -> tuple[bytes | None, str | None]:
+        """The bytes an article was read from and their MIME type."""
+        rows = self._db.execute("SELECT raw, content_type FROM articles WHERE id = ?", (article,))
+        return (rows[0][0], rows[0][1]) if rows else (None, None)
+
+    def minhashes(self) -> list[tuple[int, bytes, int | None]]:
+        """(id, MinHash bytes, origin) of every article that has one, for the near-duplicate index."""
+        rows = self._db.execute(
+            "SELECT id, minhash, origin FROM articles WHERE minhash IS NOT NULL ORDER BY id"
+        )
+        return [(int(i), bytes(m), o) for i, m, o in rows]
+
+    def article_count(self) -> int:
+        """How many articles the corpus holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM articles")[0][0])
+
+    @staticmethod
+    def _stored(row: tuple[Any, ...]) -> StoredArticle:
+        (id_, url, source, path, title, outlet, published, author, language, text, origin, ingested) = row
+        article = Article(
+            id=str(id_),
+            text=text,
+            path=path,
+            url=url,
+            title=title,
+            outlet=outlet,
+            published=published,
+            author=author,
+            language=language,
+        )
+        return StoredArticle(int(id_), article, source, origin, ingested)
+
+    # --- analyses ------------------------------------------------------------------------
+
+    def pending_analysis(self) -> list[int]:
+        """Ids of stored articles not analysed yet (an ingest stopped before it got to them)."""
+        rows = self._db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article = a.id WHERE n.article IS NULL "
+            "ORDER BY a.id"
+        )
+        return [int(r[0]) for r in rows]
+
+    def save_analyses(self, results: Sequence[AnalysisResult]) -> None:
+        """Store a batch of analyses with their claims, in one transaction."""
+        now = _now()
+        with self._write():
+            for r in results:
+                self._db.execute("DELETE FROM claims WHERE article = ?", (r.article,))
+                self._db.execute("DELETE FROM analyses WHERE article = ?", (r.article,))
+                self._db.execute(
+                    "INSERT INTO analyses (article, analysis, features, error, created) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        r.article,
+                        codec.dumps(r.analysis) if r.analysis else None,
+                        codec.dumps(r.features) if r.features else None,
+                        r.error,
+                        now,
+                    ),
+                )
+                for c in r.analysis.claims if r.analysis else ():
+                    self._db.execute(
+                        "INSERT INTO claims (article, claim, kind, subject, attribute, value, start_char, "
+                        "end_char, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (r.article, c.id, c.kind, c.subject, c.attribute, c.value, c.start, c.end, c.speaker),
+                    )
+
+    def analyses(self, ids: Sequence[int]) -> list[Analysis]:
+        """The stored analyses of these articles, in the order given (failed ones left out)."""
+        found: dict[int, Analysis] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" * len(chunk))
+            for article, data in self._db.execute(
+                f"SELECT article, analysis FROM analyses WHERE article IN ({marks}) AND analysis IS NOT NULL",
+                chunk,
+            ):
+                found[int(article)] = codec.loads(Analysis, data)
+        return [found[i] for i in ids if i in found]
+
+    def features(self, ids: Sequence[int]) -> list[ArticleFeatures]:
+        """The stored clustering features of these articles, in the order given (failed ones left out)."""
+        found: dict[int, ArticleFeatures] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" * len(chunk))
+            for article, data in self._db.execute(
+                f"SELECT article, features FROM analyses WHERE article IN ({marks}) AND features IS NOT NULL",
+                chunk,
+            ):
+                found[int(article)] = codec.loads(ArticleFeatures, data)
+        return [found[i] for i in ids if i in found]
+
+    def analysis_errors(self) -> list[tuple[int, str]]:
+        """(article, error) of every article whose analysis failed."""
+        rows = self._db.execute(
+            "SELECT article, error FROM analyses WHERE error IS NOT NULL ORDER BY article"
+        )
+        return [(int(a), str(e)) for a, e in rows]
+
+    def claim_count(self) -> int:
+        """How many claims are stored."""
+        return int(self._db.execute("SELECT COUNT(*) FROM claims")[0][0])
+
+    # --- stories -------------------------------------------------------------------------
+
+    def unclustered(self) -> list[int]:
+        """Analysed articles in no story yet, in publication order (undated last), then id."""
+        rows = self._db.execute(
+            "SELECT a.id FROM articles a JOIN analyses n ON n.article = a.id "
+            "LEFT JOIN story_members m ON m.article = a.id "
+            "WHERE m.article IS NULL AND n.features IS NOT NULL "
+            "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id"
+        )
+        return [int(r[0]) for r in rows]
+
+    def story_states(self) -> list[StoryState]:
+        """The clusterer state of every story, in the order they were created."""
+        rows = self._db.execute("SELECT state FROM stories ORDER BY created, id")
+        return [codec.loads(StoryState, r[0]) for r in rows]
+
+    def save_stories(self, states: Sequence[StoryState], *, removed: Sequence[str] = ()) -> None:
+        """Write new or changed stories and their membership in one transaction; drop ``removed``.
+
+        Each changed story's report is marked stale (made again by the next
+        :meth:`save_report`). Counts and dates are recomputed from the members.
+        """
+        now = _now()
+        with self._write():
+            for story_id in removed:
+                self._db.execute("DELETE FROM story_members WHERE story = ?", (story_id,))
+                self._db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            for state in states:
+                members = [int(m) for m in state.members]
+                self._db.execute(
+                    "INSERT INTO stories (id, state, created, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated = excluded.updated, "
+                    "report = NULL, report_made = NULL, conflicts = NULL",
+                    (state.id, codec.dumps(state), now, now),
+                )
+                for chunk in _chunks(members):
+                    marks = ", ".join("?" * len(chunk))
+                    self._db.execute(f"DELETE FROM story_members WHERE article IN ({marks})", chunk)
+                    for article in chunk:
+                        self._db.execute(
+                            "INSERT INTO story_members (article, story, added) VALUES (?, ?, ?)",
+                            (article, state.id, now),
+                        )
+                self._refresh_story(state.id)
+
+    def _refresh_story(self, story_id: str) -> None:
+        rows = self._db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT LOWER(a.outlet)), "
+            "COUNT(DISTINCT COALESCE(a.origin, a.id)), MIN(a.published), MAX(a.published) "
+            "FROM story_members m JOIN articles a ON a.id = m.article WHERE m.story = ?",
+            (story_id,),
+        )
+        count, outlets, origins, first, last = rows[0]
+        title_rows = self._db.execute(
+            "SELECT a.title FROM story_members m JOIN articles a ON a.id = m.article "
+            "WHERE m.story = ? AND a.title IS NOT NULL "
+            "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id LIMIT 1",
+            (story_id,),
+        )
+        self._db.execute(
+            "UPDATE stories SET articles = ?, outlets = ?, origins = ?, first_published = ?, "
+            "last_published = ?, title = ? WHERE id = ?",
+            (count, outlets, origins, first, last, title_rows[0][0] if title_rows else None, story_id),
+        )
+
+    def stories(self) -> list[StoryRow]:
+        """Every story, most recently updated first."""
+        rows = self._db.execute(
+            "SELECT id, title, articles, outlets, origins, conflicts, first_published, last_published, "
+            "created, updated, report_made FROM stories "
+            "ORDER BY updated DESC, CASE WHEN last_published IS NULL THEN 1 ELSE 0 END, "
+            "last_published DESC, id"
+        )
+        return [StoryRow(*r) for r in rows]
+
+    def story(self, story_id: str) -> StoryRow:
+        """One story; :class:`StoreError` naming the fix when there is none by that id."""
+        rows = self._db.execute(
+            "SELECT id, title, articles, outlets, origins, conflicts, first_published, last_published, "
+            "created, updated, report_made FROM stories WHERE id = ?",
+            (story_id,),
+        )
+        if not rows:
+            raise StoreError(
+                f"there is no story {story_id!r} in this corpus; list the stories with `storydiff stories`",
+                input=self.label,
+            )
+        return StoryRow(*rows[0])
+
+    def story_articles(self, story_id: str) -> list[StoredArticle]:
+        """A story's articles in publication order (undated last), then id."""
+        rows = self._db.execute(
+            f"SELECT {', '.join('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(','))} "
+            "FROM story_members m JOIN articles a ON a.id = m.article WHERE m.story = ? "
+            "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id",
+            (story_id,),
+        )
+        return [self._stored(r) for r in rows]
+
+    def memberships(self) -> dict[int, str]:
+        """Article id -> story id for every clustered article."""
+        return {int(a): str(s) for a, s in self._db.execute("SELECT article, story FROM story_members")}
+
+    def stale_stories(self) -> list[str]:
+        """Ids of stories whose report has not been made since they last changed."""
+        return [
+            str(r[0]) for r in self._db.execute("SELECT id FROM stories WHERE report IS NULL ORDER BY id")
+        ]
+
+    def save_report(self, story_id: str, report_json: str, conflicts: int) -> None:
+        """Store a story's report (the JSON of :func:`storydiff.render.render_json`)."""
+        with self._write():
+            self._db.execute(
+                "UPDATE stories SET report = ?, report_made = ?, conflicts = ? WHERE id = ?",
+                (report_json, _now(), conflicts, story_id),
+            )
+
+    def report(self, story_id: str) -> str | None:
+        """A story's stored report JSON, ``None`` when it is stale."""
+        self.story(story_id)
+        rows = self._db.execute("SELECT report FROM stories WHERE id = ?", (story_id,))
+        return rows[0][0] if rows else None
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    def get(self, feed_url: str) -> tuple[str | None, str | None] | None:
+        """The ETag and Last-Modified a feed last answered with (the harvester's feed cache)."""
+        rows = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (feed_url,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def put(self, feed_url: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a feed's ETag and Last-Modified for the next conditional request."""
+        with self._write():
+            self._db.execute(
+                "INSERT INTO feeds (url, etag, last_modified, checked) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, checked = excluded.checked",
+                (feed_url, etag, last_modified, _now()),
+            )
+
+    # --- consistency ---------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """What is inconsistent in the database (empty when all is well): for tests and `doctor` checks."""
+        problems = []
+        if isinstance(self._db, _SQLite):
+            result = self._db.execute("PRAGMA integrity_check")[0][0]
+            if result != "ok":
+                problems.append(f"integrity_check: {result}")
+            problems += [f"foreign key: {r}" for r in self._db.execute("PRAGMA foreign_key_check")]
+        orphans = self._db.execute(
+            "SELECT COUNT(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story WHERE s.id IS NULL"
+        )[0][0]
+        if orphans:
+            problems.append(f"{orphans} memberships of missing stories")
+        empty = self._db.execute(
+            "SELECT COUNT(*) FROM stories s "
+            "WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.story = s.id)"
+        )[0][0]
+        if empty:
+            problems.append(f"{empty} stories without articles")
+        runs = self._db.execute(
+            "SELECT COUNT(*) FROM ingest_runs r WHERE r.new <> "
+            "(SELECT COUNT(*) FROM articles a WHERE a.run = r.id)"
+        )[0][0]
+        if runs:
+            problems.append(f"{runs} ingest runs whose new-article count does not match their articles")
+        return problems
+
+
+# SQLite allows 999 parameters in older builds; stay under it.
+_CHUNK = 500
+
+
+def _chunks(items: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
