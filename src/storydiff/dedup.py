@@ -53,6 +53,9 @@ TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SEED = 1  # fixed so that signatures stored today match signatures computed tomorrow
+# Named, not left to the library's default, so a datasketch upgrade that changes the
+# default cannot make stored signatures incomparable with new ones.
+_SCHEME = "affine32"
 
 
 def normalize_url(url: str) -> str:
@@ -86,7 +89,7 @@ def minhash(text: str) -> MinHash | None:
     shingles = _shingles(text)
     if len(shingles) < MIN_SHINGLES:
         return None
-    signature = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    signature = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
     signature.update_batch(list(shingles))
     return signature
 
@@ -99,7 +102,7 @@ def minhash_to_bytes(signature: MinHash) -> bytes:
 def minhash_from_bytes(data: bytes) -> MinHash:
     """The signature :func:`minhash_to_bytes` stored."""
     values = np.frombuffer(data, dtype=np.uint64)
-    return MinHash(num_perm=len(values), seed=_SEED, hashvalues=values.copy())
+    return MinHash(num_perm=len(values), seed=_SEED, hashvalues=values.copy(), scheme=_SCHEME)
 
 
 class NearDuplicateIndex:
