@@ -10,6 +10,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,20 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from storydiff.errors import StorydiffError
-from storydiff.records import Article, Attribution, Finding, Rejection, Report, Statement
+from storydiff.records import (
+    Article,
+    Attribution,
+    Finding,
+    Origin,
+    Rejection,
+    Report,
+    Statement,
+    TimelineEntry,
+)
 from storydiff.render import (
     RENDERERS,
     SCHEMA,
+    TERMINAL_TIMELINE,
     TERMINAL_UNIQUE_PER_ARTICLE,
     print_terminal,
     render,
@@ -131,6 +142,59 @@ def make_report(unique_count: int = 1) -> Report:
     )
 
 
+A3 = (
+    "Kerch bridge toll rises to 19\n"
+    "The death toll rose to 19, Governor Ivan Petrov said on Tuesday.\n"
+    "A post read <script>alert(3)</script> & more."
+)
+
+
+def make_story_report() -> Report:
+    """The bridge blast as a story: a1 revised by a later Reuters report a3, with origins and a timeline."""
+    base = make_report()
+    a3 = Article("a3", A3, title="Kerch bridge toll rises to 19", outlet="Reuters", published="2024-05-07")
+    killed = base.conflicts[0].statements[0]
+    rose = statement(
+        "a3", A3, "The death toll rose to 19, Governor Ivan Petrov said on Tuesday.", "19", "Ivan Petrov"
+    )
+    post = statement("a3", A3, "A post read <script>alert(3)</script> & more.")
+    update = Finding(
+        "update",
+        "numeric",
+        "explosion",
+        "deaths",
+        "Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).",
+        (killed, rose),
+    )
+    timeline = (
+        TimelineEntry("2024-05-06", "conflict", "numeric", "explosion", "deaths", killed, "Reuters"),
+        TimelineEntry("2024-05-06", "update", "numeric", "explosion", "deaths", killed, "Reuters"),
+        TimelineEntry("2024-05-07", "update", "numeric", "explosion", "deaths", rose, "Reuters"),
+        TimelineEntry("2024-05-07", "unique", "statement", "post", "", post, "Reuters"),
+        TimelineEntry(
+            None,
+            "conflict",
+            "numeric",
+            "explosion",
+            "deaths",
+            base.conflicts[0].statements[1],
+            "Daily *Star*",
+        ),
+    )
+    return replace(
+        base,
+        articles=(*base.articles, a3),
+        unique=(*base.unique, Finding("unique", "statement", "post", "", "Only a3 quotes it.", (post,))),
+        updates=(update,),
+        timeline=timeline,
+        origins=(
+            Origin("a1", copies=("a3",), outlets=("Reuters", "AP <wire>")),
+            Origin("a2", outlets=("Daily *Star*",)),
+        ),
+        story="kerch-bridge",
+    )
+
+
 # ------------------------------------------------------------------ JSON contract
 
 
@@ -236,6 +300,88 @@ def test_json_round_trip_is_exact():
     assert report_from_dict(json.loads(render(report, "json"))) == report
 
 
+def test_json_story_keys_appear_only_when_set():
+    data = report_to_dict(make_story_report())
+    assert list(data) == [
+        "schema",
+        "story",
+        "articles",
+        "origins",
+        "conflicts",
+        "updates",
+        "agreements",
+        "unique",
+        "timeline",
+        "attributions",
+        "rejected",
+        "warnings",
+    ]
+    assert data["story"] == "kerch-bridge"
+    # an update has the shape of every other finding
+    assert list(data["updates"][0]) == list(data["conflicts"][0])
+    assert data["updates"][0]["severity"] is None
+    assert data["updates"][0]["articles"] == ["a1", "a3"]
+    assert list(data["timeline"][0]) == [
+        "published",
+        "category",
+        "kind",
+        "subject",
+        "attribute",
+        "outlet",
+        "statement",
+    ]
+    assert data["timeline"][0]["statement"] == data["conflicts"][0]["statements"][0]
+    assert data["timeline"][-1]["published"] is None
+    assert data["origins"] == [
+        {"article": "a1", "copies": ["a3"], "outlets": ["Reuters", "AP <wire>"]},
+        {"article": "a2", "copies": [], "outlets": ["Daily *Star*"]},
+    ]
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        make_story_report(),
+        # an empty story id is still a story id, not "no story"
+        replace(make_report(), story=""),
+        # each story field on its own
+        replace(make_report(), updates=make_story_report().updates),
+        replace(make_report(), timeline=make_story_report().timeline),
+        replace(make_report(), origins=make_story_report().origins),
+    ],
+)
+def test_json_round_trip_of_story_reports_is_exact(report):
+    assert report_from_dict(report_to_dict(report)) == report
+    assert report_from_dict(json.loads(render(report, "json"))) == report
+
+
+def test_json_written_before_story_reports_still_loads():
+    data = report_to_dict(make_report())
+    assert not {"story", "origins", "updates", "timeline"} & set(data)
+    loaded = report_from_dict(data)
+    assert (loaded.story, loaded.origins, loaded.updates, loaded.timeline) == (None, (), (), ())
+
+
+@pytest.mark.parametrize(
+    ("report", "message"),
+    [
+        # an update among the conflicts would be read back as a conflict
+        (
+            replace(make_report(), conflicts=make_story_report().updates),
+            "has category 'update' but is listed under 'conflicts'",
+        ),
+        # and a conflict among the updates as an update
+        (
+            replace(make_report(), updates=make_report().conflicts),
+            "has category 'conflict' but is listed under 'updates'",
+        ),
+    ],
+)
+def test_update_in_the_wrong_section_is_refused(report, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        report_to_dict(report)
+
+
 def test_finding_in_the_wrong_section_is_refused():
     report = make_report()
     wrong = Report(articles=report.articles, agreements=report.conflicts)
@@ -243,8 +389,10 @@ def test_finding_in_the_wrong_section_is_refused():
         report_to_dict(wrong)
 
 
-def _mutate(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    data = report_to_dict(make_report())
+def _mutate(
+    change: Callable[[dict[str, Any]], None], base: Callable[[], Report] = make_report
+) -> dict[str, Any]:
+    data = report_to_dict(base())
     change(data)
     return data
 
@@ -272,6 +420,23 @@ def _mutate(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
             "report.attributions[0].cue_start should be an integer, found true",
         ),
         (_mutate(lambda d: d.update(warnings=[1])), "report.warnings[0] should be a string, found 1"),
+        # story keys may be missing, but when present they are checked like the others
+        (
+            _mutate(lambda d: d["timeline"][0]["statement"].pop("start"), make_story_report),
+            "report.timeline[0].statement has no key 'start'",
+        ),
+        (
+            _mutate(lambda d: d["origins"][0].update(copies=[1]), make_story_report),
+            "report.origins[0].copies[0] should be a string, found 1",
+        ),
+        (
+            _mutate(lambda d: d.update(updates={}), make_story_report),
+            "report.updates should be a list, found {}",
+        ),
+        (
+            _mutate(lambda d: d.update(story=7), make_story_report),
+            "report.story should be a string or null, found 7",
+        ),
     ],
 )
 def test_report_from_dict_rejects_bad_input_with_a_clear_message(data, message):
@@ -347,6 +512,24 @@ def reports(draw: st.DrawFn) -> Report:
         )
         return st.lists(finding, max_size=3).map(tuple)
 
+    # any category, not only storydiff's own: a JSON file from elsewhere must still render
+    categories = st.sampled_from(["conflict", "agreement", "unique", "update"]) | _words
+    timeline = st.builds(
+        TimelineEntry,
+        published=_opt_words,
+        category=categories,
+        kind=_words,
+        subject=_words,
+        attribute=_words,
+        statement=statements(),
+        outlet=_opt_words,
+    )
+    origin = st.builds(
+        Origin,
+        article=_words,
+        copies=st.lists(_words, max_size=2).map(tuple),
+        outlets=st.lists(_words, max_size=2).map(tuple),
+    )
     attribution = st.builds(
         lambda speaker, cue, content, speaker_span: Attribution(
             cue[0].id,
@@ -373,6 +556,10 @@ def reports(draw: st.DrawFn) -> Report:
         attributions=tuple(draw(st.lists(attribution, max_size=3))),
         rejected=tuple(draw(st.lists(st.builds(Rejection, input=_words, reason=_words), max_size=2))),
         warnings=tuple(draw(st.lists(_words, max_size=2))),
+        updates=draw(findings("update")),
+        timeline=tuple(draw(st.lists(timeline, max_size=3))),
+        origins=tuple(draw(st.lists(origin, max_size=2))),
+        story=draw(_opt_words),
     )
 
 
@@ -414,6 +601,26 @@ def test_summary_line():
     assert summarize(Report(articles=())) == (
         "0 articles · 0 conflicts · 0 agreements · 0 unique facts · 0 attributions"
     )
+    # updates are counted beside the conflicts they were told apart from
+    assert summarize(make_story_report()).startswith(
+        "3 articles · 1 conflict (1 major) · 1 update · 1 agreement · 2 unique facts"
+    )
+
+
+# Words that only a story report's sections (and JSON keys) bring, in any format.
+STORY_WORDS = re.compile(r"↻|\b(?:updates?|updated|timeline|origins?|story)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "html", "terminal"])
+def test_plain_report_shows_no_story_sections(fmt):
+    # a plain comparison's output is what it was before story reports existed
+    assert not STORY_WORDS.search(render(make_report(), fmt))
+    assert render(replace(make_story_report(), story=None, updates=(), timeline=(), origins=()), fmt) == (
+        render(
+            replace(make_report(), articles=make_story_report().articles, unique=make_story_report().unique),
+            fmt,
+        )
+    )
 
 
 # ----------------------------------------------------------------------- Markdown
@@ -452,6 +659,41 @@ def test_markdown_sections_and_evidence():
         "| a1 | Ivan Petrov | said | “At least 12 people were killed” | 24–54 |\n"
     ) in out
     assert "- missing.txt: the file does not exist\n" in out
+
+
+def test_markdown_story_sections():
+    out = render(make_story_report(), "markdown")
+    assert "\n\nStory: **kerch-bridge**\n\n## Articles\n" in out
+    assert (
+        "## Origins (2)\n\n2 independent origins among 3 reports:\n\n"
+        "- **a1** carried by Reuters, AP \\<wire\\> (copies: a3)\n"
+        "- **a2** carried by Daily \\*Star\\* (no copies)\n\n## Conflicts (1)\n"
+    ) in out
+    # updates follow the conflicts they were told apart from, values in time order
+    assert (
+        "## Updates (1)\n\n"
+        "### ↻ Update 1: explosion · deaths\n\n"
+        "Revised: **12** (a1) → **19** (a3)\n\n"
+        "Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).\n\n"
+        "- **a1** · chars 24–92 · value **12** · Ivan Petrov: "
+        "“At least 12 people were killed, Governor Ivan Petrov said on Monday.”\n"
+        "- **a3** · chars 30–94 · value **19** · Ivan Petrov: "
+        "“The death toll rose to 19, Governor Ivan Petrov said on Tuesday.”\n\n"
+        "## Agreements (1)\n"
+    ) in out
+    assert (
+        "## Timeline (5)\n\n"
+        "| published | outlet | finding | evidence |\n| --- | --- | --- | --- |\n"
+        "| 2024-05-06 | Reuters | ⚠ conflict: explosion · deaths | **a1** · chars 24–92 · value **12** · "
+        "Ivan Petrov: “At least 12 people were killed, Governor Ivan Petrov said on Monday.” |\n"
+    ) in out
+    assert (
+        "| 2024-05-07 | Reuters | + only here: post | **a3** · chars 95–140 · unattributed: "
+        "“A post read \\<script\\>alert(3)\\</script\\> \\& more.” |\n"
+        "| undated | Daily \\*Star\\* | ⚠ conflict: explosion · deaths |"
+    ) in out
+    assert out.index("## Only in one report") < out.index("## Timeline") < out.index("## Who said what")
+    assert not re.search(r"(?<!\\)<", out)  # every < is backslash-escaped
 
 
 def test_markdown_escapes_markup_from_articles():
@@ -494,6 +736,45 @@ def test_terminal_plain_text_snippets():
     assert "! a2: no publication date\n" in out
     # article metadata in the header, markup in titles printed as is
     assert re.search(r"│ a2 +Daily \*Star\* +— +en +<script>alert\(1\)</script> kills 15", out)
+
+
+def test_terminal_story_sections():
+    out = render(make_story_report(), "terminal")
+    lines = out.splitlines()
+    assert "╭─ storydiff · story kerch-bridge · 3 articles " in lines[0]
+    assert (
+        "2 independent origins among 3 reports\n"
+        "  ● a1 carried by Reuters, AP <wire> (copies: a3)\n"
+        "  ● a2 carried by Daily *Star* (no copies)\n"
+    ) in out
+    # the label goes with the colour: "↻ updated", values in time order
+    assert (
+        "↻ updated  explosion · deaths: 12 (a1) → 19 (a3)\n"
+        "    Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).\n"
+        "    [a1] “At least 12 people were killed, Governor Ivan Petrov said on Monday.” — Ivan Petrov\n"
+        "    [a3] “The death toll rose to 19, Governor Ivan Petrov said on Tuesday.” — Ivan Petrov\n"
+    ) in out
+    assert re.search(r"published +outlet +finding +evidence\n", out)
+    assert re.search(r"2024-05-06 +Reuters +↻ updated: explosion · deaths +\[a1\] “At least 12", out)
+    assert re.search(r"undated +Daily \*Star\* +⚠ conflict: explosion · deaths +\[a2\] “Fifteen", out)
+    sections = [re.search(rf"─ {name} \(\d+\) ─", out) for name in ("Origins", "Conflicts", "Updates")]
+    sections += [
+        re.search(rf"─ {name} \(\d+\) ─", out) for name in ("Agreements", "Timeline", "Who said what")
+    ]
+    starts = [m.start() for m in sections if m]
+    assert len(starts) == 6
+    assert starts == sorted(starts)
+
+
+def test_terminal_caps_the_timeline():
+    story = make_story_report()
+    entry = story.timeline[0]
+    long = replace(story, timeline=(entry,) * (TERMINAL_TIMELINE + 4))
+    out = render(long, "terminal")
+    assert f"Timeline ({TERMINAL_TIMELINE + 4})" in out
+    assert out.count("⚠ conflict: explosion · deaths") == TERMINAL_TIMELINE
+    assert "... and 4 more (full list: --format markdown, html or json)\n" in out
+    assert render(long, "markdown").count("| ⚠ conflict: explosion · deaths |") == TERMINAL_TIMELINE + 4
 
 
 def test_terminal_minor_conflict_and_value_not_in_sentence():
@@ -621,11 +902,12 @@ def test_html_has_strict_csp_and_no_external_resources():
     assert "https://example.org/news/2" in page
 
 
-def test_html_style_hash_matches_the_inline_css():
+@pytest.mark.parametrize("make", [make_report, make_story_report])
+def test_html_style_hash_matches_the_inline_css(make):
     import base64
     import hashlib
 
-    page = render(make_report(), "html")
+    page = render(make(), "html")
     css = re.search(r"<style>(.*?)</style>", page, re.S)
     assert css
     digest = base64.b64encode(hashlib.sha256(css.group(1).encode()).digest()).decode()
@@ -650,6 +932,74 @@ def test_html_marks_every_statement_with_an_anchor_and_links_both_ways():
     assert '<span class="severity major">major</span>' in page
     assert '<span class="badge agreement">✓ agreed</span>' in page
     assert '<span class="badge unique">+ only here</span>' in page
+
+
+def test_html_story_sections_and_update_highlights():
+    page = render(make_story_report(), "html")
+    assert '<p class="story">Story: <strong>kerch-bridge</strong></p>' in page
+    assert '<a href="#updates">↻ Updates</a>' in page
+    assert '<a href="#timeline">Timeline</a><a href="#origins">Origins</a>' in page
+    # the fourth colour, with its own underline and a label
+    assert "mark.update{" in page
+    assert ".badge.update{" in page
+    assert '<section id="updates"><h2>↻ Updates (1)</h2>' in page
+    assert (
+        '<section class="finding update" id="update-1"><h3><span class="badge update">↻ updated</span> '
+        'explosion · deaths <span class="muted">2 articles</span></h3>'
+        "<p>Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).</p>"
+    ) in page
+    assert '<mark class="update" id="a3-30-94" title="↻ updated">' in page
+    assert '<a class="flag" href="#update-1" title="↻ updated: explosion · deaths">↻</a>' in page
+    # a statement cited by a conflict and an update carries both labels
+    assert '<mark class="conflict update" id="a1-24-92" title="⚠ conflict, ↻ updated">' in page
+    assert '<mark class="update">↻ updated</mark>; the mark before each highlight' in page
+    assert (
+        "<p>2 independent origins among 3 reports:</p><ul>"
+        '<li><a href="#article-a1"><strong>a1</strong></a> carried by Reuters, AP &lt;wire&gt; '
+        '<span class="muted">(copies: <a href="#article-a3">a3</a>)</span></li>'
+    ) in page
+    timeline = re.search(r'<section id="timeline">(.*?)</section>', page, re.S)
+    assert timeline
+    rows = re.findall(r"<tr>(.*?)</tr>", timeline.group(1))
+    assert len(rows) == 1 + 5  # the head and one row per entry
+    assert rows[2].startswith(
+        '<td>2024-05-06</td><td>Reuters</td><td><span class="badge update">↻ updated</span> explosion · deaths</td>'
+        "<td><strong>a1</strong></td>"
+    )
+    assert '<a href="#a1-24-92">“At least <strong>12</strong> people were killed' in rows[2]
+    assert rows[5].startswith('<td><span class="muted">undated</span></td><td>Daily *Star*</td>')
+    order = [
+        page.index(f'<section id="{name}">') for name in ("conflicts", "updates", "agreements", "unique")
+    ]
+    order += [page.index(f'<section id="{name}">') for name in ("timeline", "who-said-what", "texts")]
+    assert order == sorted(order)
+
+
+def test_html_escapes_a_script_in_the_timeline():
+    page = render(make_story_report(), "html")
+    timeline = re.search(r'<section id="timeline">(.*?)</section>', page, re.S)
+    assert timeline
+    assert "“A post read &lt;script&gt;alert(3)&lt;/script&gt; &amp; more.”" in timeline.group(1)
+    assert "<script" not in page.lower()
+    # an outlet, a category or a topic from a JSON file is escaped as well
+    hostile = TimelineEntry(
+        "<b>day</b>",
+        '"><script>x</script>',
+        "k",
+        "<i>s</i>",
+        "",
+        make_story_report().timeline[0].statement,
+        "<o>",
+    )
+    page = render(replace(make_story_report(), timeline=(hostile,)), "html")
+    assert "<script" not in page.lower()
+    assert '<span class="badge &quot;&gt;&lt;script&gt;x&lt;/script&gt;">' in page
+    assert "<td>&lt;b&gt;day&lt;/b&gt;</td><td>&lt;o&gt;</td>" in page
+
+
+def test_html_plain_page_has_no_story_css():
+    assert "update" not in render(make_report(), "html")
+    assert ".timeline" in render(replace(make_report(), origins=make_story_report().origins), "html")
 
 
 def test_html_shows_sections_and_side_by_side_texts():

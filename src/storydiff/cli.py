@@ -7,8 +7,11 @@ code 1; usage mistakes exit with 2.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,13 +21,16 @@ from rich.console import Console
 
 from . import __version__
 from .bench import BENCH_FORMATS, DEFAULT_COLD_RUNS, MIN_ARTICLES, render_bench, run_bench
-from .errors import StorydiffError
+from .catalog import CATALOG_RENDERERS, list_stories, render_catalog
+from .corpus import IngestSummary, ingest, make_analyzer, merge_stories, split_story, story_report
+from .errors import SettingsError, StorydiffError
 from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
 from .pipeline import demo_paths, run
 from .records import Report
 from .render import RENDERERS, print_terminal, render
 from .settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
 from .sources import parse_published
+from .store import open_store
 
 __all__ = ["main"]
 
@@ -262,12 +268,276 @@ def bench(data: Path | None, limit: int | None, cold_runs: int, fmt: str, output
     click.echo(text, nl=False)
 
 
+# --- corpus mode -------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?\s*$", re.IGNORECASE)
+_DURATION_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}
+
+
+def parse_duration(value: str) -> float:
+    """Seconds from ``30s``, ``10m``, ``1h`` or a bare number of seconds; SettingsError otherwise."""
+    match = _DURATION.match(value)
+    if not match or float(match.group(1)) <= 0:
+        raise SettingsError(f"--every {value!r} is not a duration; write it like 30s, 10m or 1h")
+    return float(match.group(1)) * _DURATION_SECONDS[(match.group(2) or "s").lower()]
+
+
+def _db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        required=True,
+        envvar="STORYDIFF_DB",
+        help="The corpus: a SQLite file (created when new) or a postgresql:// URL. [env: STORYDIFF_DB]",
+    )(func)
+
+
+def _ingest_options(func: F) -> F:
+    for option in reversed(
+        (
+            click.option(
+                "--scheduler",
+                help="Run the analysis on a Dask cluster at this address (tcp://host:8786).",
+            ),
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                help="Local worker processes for the analysis. [default: one per core]",
+            ),
+            click.option(
+                "--max-size",
+                type=float,
+                default=DEFAULT_MAX_BYTES / 1e6,
+                show_default=True,
+                help="Largest item to read, in MB.",
+            ),
+            click.option(
+                "--timeout",
+                type=float,
+                default=DEFAULT_TIMEOUT,
+                show_default=True,
+                help="Seconds to wait for a server.",
+            ),
+            click.option(
+                "--progress/--no-progress",
+                default=None,
+                help="Show progress on stderr (default: when a terminal).",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _run_ingest(
+    inputs: Sequence[str],
+    db: str,
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    max_size: float,
+    timeout: float,
+    progress: bool | None,
+) -> IngestSummary:
+    settings = Settings(max_bytes=int(max_size * 1e6), timeout=timeout)
+    err = Console(stderr=True)
+    show = err.is_terminal if progress is None else progress
+    with open_store(db) as store:
+        analyzer = make_analyzer(scheduler, workers)
+        try:
+            with _ingest_progress(err, show) as advance:
+                summary = ingest(inputs, store, settings, analyzer=analyzer, progress=advance)
+        finally:
+            analyzer.close()
+        for _, source, reason in store.rejections(summary.run):
+            click.echo(f"rejected: {source}: {reason}", err=True)
+    click.echo(
+        f"run {summary.run}: {summary.new} new ({summary.copies} copies of earlier reports), "
+        f"{summary.duplicate} duplicate, {summary.rejected} rejected; {summary.analysed} analysed; "
+        f"{len(summary.stories)} stories changed",
+        err=True,
+    )
+    return summary
+
+
+@contextlib.contextmanager
+def _ingest_progress(err: Console, show: bool) -> Iterator[Any]:
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int | None, counts: dict[str, int]) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            detail = ", ".join(f"{n} {k}" for k, n in counts.items())
+            bar.update(
+                tasks[stage],
+                completed=done,
+                total=total,
+                description=f"{stage} ({detail})" if detail else stage,
+            )
+
+        yield advance
+
+
+@cli.command(name="ingest")
+@click.argument("inputs", nargs=-1, required=True)
+@_db_option
+@_ingest_options
+@_edge
+def ingest_cmd(**options: Any) -> None:
+    """Add feeds, archives, folders and pages to a corpus and group them into stories.
+
+    INPUTS are OPML files, RSS/Atom feeds (files or URLs), WARC archives
+    (.warc, .warc.gz), JSON Lines dumps (one article per line with "text" or
+    "html"), folders of text/HTML files, single files and URLs. Re-running adds
+    nothing twice; bad items are recorded as rejected with their reason.
+
+    \b
+    Example:
+      storydiff ingest feeds.opml --db news.db
+      storydiff ingest archive.warc.gz dump.jsonl reports/ --db news.db
+      storydiff ingest big.jsonl --db news.db --scheduler tcp://host:8786
+    """
+    inputs = options.pop("inputs")
+    db = options.pop("db")
+    _run_ingest(inputs, db, **options)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_db_option
+@click.option("--every", default="10m", show_default=True, help="Time between polls (30s, 10m, 1h).")
+@click.option(
+    "--times", type=click.IntRange(min=1), help="Stop after this many polls. [default: until Ctrl-C]"
+)
+@_ingest_options
+@_edge
+def watch(every: str, times: int | None, **options: Any) -> None:
+    """Poll feeds and add what is new, again and again, updating the stories.
+
+    Feeds are fetched with conditional requests, so an unchanged feed costs one
+    short answer. Stop with Ctrl-C.
+
+    \b
+    Example:
+      storydiff watch feeds.opml --db news.db --every 10m
+    """
+    interval = parse_duration(every)
+    inputs = options.pop("inputs")
+    db = options.pop("db")
+    polls = 0
+    while True:
+        _run_ingest(inputs, db, **options)
+        polls += 1
+        if times is not None and polls >= times:
+            return
+        click.echo(f"next poll in {every}", err=True)
+        time.sleep(interval)
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--db", envvar="STORYDIFF_DB", help="The corpus (SQLite file or postgresql:// URL). [env: STORYDIFF_DB]"
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(sorted(CATALOG_RENDERERS)),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+@_edge
+def stories(ctx: click.Context, db: str | None, fmt: str) -> None:
+    """List the corpus's stories: articles, outlets, independent origins, conflicts, dates.
+
+    With --format json each story lists its articles (id, path or URL, outlet,
+    published). Subcommands merge and split correct the grouping by hand.
+
+    \b
+    Example:
+      storydiff stories --db news.db
+      storydiff stories --db news.db --format json
+      storydiff stories merge story-3 story-7 --db news.db
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if db is None:
+        raise SettingsError("give the corpus with --db news.db (or set STORYDIFF_DB)")
+    with open_store(db) as store:
+        click.echo(render_catalog(list_stories(store), fmt), nl=False)
+
+
+@stories.command()
+@click.argument("story_ids", nargs=-1, required=True)
+@_db_option
+@_edge
+def merge(story_ids: Sequence[str], db: str) -> None:
+    """Merge stories into the first one given.
+
+    \b
+    Example:
+      storydiff stories merge story-3 story-7 --db news.db
+    """
+    with open_store(db) as store:
+        state = merge_stories(store, story_ids)
+    click.echo(f"{state.id} now holds {len(state.members)} articles", err=True)
+
+
+@stories.command()
+@click.argument("story_id")
+@click.argument("article_ids", nargs=-1, required=True, type=int)
+@_db_option
+@_edge
+def split(story_id: str, article_ids: Sequence[int], db: str) -> None:
+    """Move articles out of a story into a new story.
+
+    ARTICLE_IDS are the article ids `storydiff stories --format json` lists.
+
+    \b
+    Example:
+      storydiff stories split story-3 17 18 --db news.db
+    """
+    with open_store(db) as store:
+        rest, new = split_story(store, story_id, article_ids)
+    click.echo(f"{new.id} holds {len(new.members)} articles; {rest.id} keeps {len(rest.members)}", err=True)
+
+
+@cli.command(name="report")
+@click.argument("story_id")
+@_db_option
+@_output_options
+@_edge
+def report_cmd(story_id: str, db: str, fmt: str, output: str | None) -> None:
+    """Show one story's report: conflicts, agreements, unique facts, updates and timeline.
+
+    \b
+    Example:
+      storydiff report story-3 --db news.db
+      storydiff report story-3 --db news.db --format html > story.html
+    """
+    with open_store(db) as store:
+        report = story_report(store, story_id)
+    _emit(report, fmt, output)
+
+
 def _report(
     inputs: list[str], settings: Settings, fmt: str, output: str | None, progress: bool | None
 ) -> None:
     err = Console(stderr=True)
     show = err.is_terminal if progress is None else progress
     report = _run_with_progress(inputs, settings, err, show)
+    _emit(report, fmt, output)
+
+
+def _emit(report: Report, fmt: str, output: str | None) -> None:
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output:

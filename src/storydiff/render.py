@@ -41,7 +41,16 @@ from rich.table import Table
 from rich.text import Text
 
 from storydiff.errors import StorydiffError
-from storydiff.records import Article, Attribution, Finding, Rejection, Report, Statement
+from storydiff.records import (
+    Article,
+    Attribution,
+    Finding,
+    Origin,
+    Rejection,
+    Report,
+    Statement,
+    TimelineEntry,
+)
 
 __all__ = [
     "RENDERERS",
@@ -71,17 +80,20 @@ SCHEMA_FAMILY = "storydiff.report/"
 TERMINAL_UNIQUE_PER_ARTICLE = 5
 # Terminal view only, for the same reason: the who-said-what table is capped.
 TERMINAL_ATTRIBUTIONS = 15
+# Terminal view only, for the same reason: a story followed for days puts every
+# statement of every finding on its timeline, hundreds of lines.
+TERMINAL_TIMELINE = 20
 # Width of the terminal view rendered to a string, fixed so that piped output
 # and tests do not depend on the size of whatever terminal ran them.
 PLAIN_WIDTH = 100
 
 Renderer = Callable[[Report], str]
 
-_CATEGORIES = ("conflict", "agreement", "unique")
-_SECTIONS = {"conflict": "conflicts", "agreement": "agreements", "unique": "unique"}
+_CATEGORIES = ("conflict", "agreement", "unique", "update")
+_SECTIONS = {"conflict": "conflicts", "agreement": "agreements", "unique": "unique", "update": "updates"}
 # Text labels next to every colour, so colour is never the only signal.
-_LABELS = {"conflict": "⚠ conflict", "agreement": "✓ agreed", "unique": "+ only here"}
-_ICONS = {"conflict": "⚠", "agreement": "✓", "unique": "+"}
+_LABELS = {"conflict": "⚠ conflict", "agreement": "✓ agreed", "unique": "+ only here", "update": "↻ updated"}
+_ICONS = {"conflict": "⚠", "agreement": "✓", "unique": "+", "update": "↻"}
 _UNATTRIBUTED = "unattributed"
 
 
@@ -93,6 +105,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
     Derived keys (an article's ``chars``, a finding's ``articles`` and ``count``)
     are written for consumers' convenience and ignored by :func:`report_from_dict`.
+    A story report's keys (``story``, ``origins``, ``updates``, ``timeline``) are
+    written only when set, so a plain comparison's JSON has none of them.
     Raises :class:`ValueError` if a finding sits in the wrong section (its
     ``category`` would otherwise be lost without a trace).
     """
@@ -103,16 +117,27 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                     f"finding {finding.subject!r}/{finding.attribute!r} has category "
                     f"{finding.category!r} but is listed under {_SECTIONS[category]!r}"
                 )
-    return {
+    data = {
         "schema": SCHEMA,
+        "story": report.story,
         "articles": [_article_to_dict(a) for a in report.articles],
+        "origins": [_origin_to_dict(o) for o in report.origins],
         "conflicts": [_finding_to_dict(f) for f in report.conflicts],
+        "updates": [_finding_to_dict(f) for f in report.updates],
         "agreements": [_finding_to_dict(f) for f in report.agreements],
         "unique": [_finding_to_dict(f) for f in report.unique],
+        "timeline": [_timeline_entry_to_dict(t) for t in report.timeline],
         "attributions": [_attribution_to_dict(a) for a in report.attributions],
         "rejected": [{"input": r.input, "reason": r.reason} for r in report.rejected],
         "warnings": list(report.warnings),
     }
+    unset = {
+        "story": report.story is None,
+        "origins": not report.origins,
+        "updates": not report.updates,
+        "timeline": not report.timeline,
+    }
+    return {key: value for key, value in data.items() if not unset.get(key, False)}
 
 
 def _article_to_dict(article: Article) -> dict[str, Any]:
@@ -153,6 +178,22 @@ def _finding_to_dict(finding: Finding) -> dict[str, Any]:
         "articles": list(articles),
         "count": len(articles),
     }
+
+
+def _timeline_entry_to_dict(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "published": entry.published,
+        "category": entry.category,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "attribute": entry.attribute,
+        "outlet": entry.outlet,
+        "statement": _statement_to_dict(entry.statement),
+    }
+
+
+def _origin_to_dict(origin: Origin) -> dict[str, Any]:
+    return {"article": origin.article, "copies": list(origin.copies), "outlets": list(origin.outlets)}
 
 
 def _attribution_to_dict(attribution: Attribution) -> dict[str, Any]:
@@ -219,9 +260,15 @@ class _Reader:
             raise _malformed(f"{self.where}.{key}", "a list", value)
         return value
 
-    def items(self, key: str) -> Iterable[_Reader]:
+    def items(self, key: str, *, optional: bool = False) -> Iterable[_Reader]:
+        """The objects of list ``key``; none when ``optional`` and the key is absent."""
+        if optional and key not in self.data:
+            return
         for i, item in enumerate(self.array(key)):
             yield _Reader(item, f"{self.where}.{key}[{i}]")
+
+    def item(self, key: str) -> _Reader:
+        return _Reader(self._get(key), f"{self.where}.{key}")
 
 
 def _malformed(where: str, expected: str, found: object) -> StorydiffError:
@@ -236,8 +283,10 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
 
     ``report_from_dict(report_to_dict(r)) == r`` for every report whose findings
     sit in the section matching their category. Unknown keys are ignored (later
-    ``/1`` versions may add some); a missing key, a wrong type or another schema
-    version raises :class:`~storydiff.errors.StorydiffError` naming the key.
+    ``/1`` versions may add some); a story report's keys (``story``, ``origins``,
+    ``updates``, ``timeline``) may be missing, as in reports written before them.
+    Any other missing key, a wrong type or another schema version raises
+    :class:`~storydiff.errors.StorydiffError` naming the key.
     """
     root = _Reader(data, "report")
     schema = root.data.get("schema")
@@ -262,6 +311,17 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
             Rejection(input=r.text("input"), reason=r.text("reason")) for r in root.items("rejected")
         ),
         warnings=tuple(_strings(root, "warnings")),
+        updates=tuple(_finding_from(r, "update") for r in root.items("updates", optional=True)),
+        timeline=tuple(_timeline_entry_from(r) for r in root.items("timeline", optional=True)),
+        origins=tuple(
+            Origin(
+                article=r.text("article"),
+                copies=tuple(_strings(r, "copies")),
+                outlets=tuple(_strings(r, "outlets")),
+            )
+            for r in root.items("origins", optional=True)
+        ),
+        story=root.opt_text("story") if "story" in root.data else None,
     )
 
 
@@ -287,6 +347,17 @@ def _article_from(r: _Reader) -> Article:
     )
 
 
+def _statement_from(s: _Reader) -> Statement:
+    return Statement(
+        article=s.text("article"),
+        text=s.text("text"),
+        start=s.number("start"),
+        end=s.number("end"),
+        value=s.opt_text("value"),
+        speaker=s.opt_text("speaker"),
+    )
+
+
 def _finding_from(r: _Reader, category: str) -> Finding:
     return Finding(
         category=category,
@@ -294,18 +365,20 @@ def _finding_from(r: _Reader, category: str) -> Finding:
         subject=r.text("subject"),
         attribute=r.text("attribute"),
         explanation=r.text("explanation"),
-        statements=tuple(
-            Statement(
-                article=s.text("article"),
-                text=s.text("text"),
-                start=s.number("start"),
-                end=s.number("end"),
-                value=s.opt_text("value"),
-                speaker=s.opt_text("speaker"),
-            )
-            for s in r.items("statements")
-        ),
+        statements=tuple(_statement_from(s) for s in r.items("statements")),
         severity=r.opt_text("severity"),
+    )
+
+
+def _timeline_entry_from(r: _Reader) -> TimelineEntry:
+    return TimelineEntry(
+        published=r.opt_text("published"),
+        category=r.text("category"),
+        kind=r.text("kind"),
+        subject=r.text("subject"),
+        attribute=r.text("attribute"),
+        statement=_statement_from(r.item("statement")),
+        outlet=r.opt_text("outlet"),
     )
 
 
@@ -345,6 +418,8 @@ def _findings(report: Report, category: str) -> tuple[Finding, ...]:
         return report.conflicts
     if category == "agreement":
         return report.agreements
+    if category == "update":
+        return report.updates
     return report.unique
 
 
@@ -363,6 +438,10 @@ def summarize(report: Report) -> str:
     parts = [
         _plural(len(report.articles), "article"),
         _plural(len(report.conflicts), "conflict") + (f" ({detail})" if detail else ""),
+    ]
+    if report.updates:
+        parts.append(_plural(len(report.updates), "update"))
+    parts += [
         _plural(len(report.agreements), "agreement"),
         _plural(len(report.unique), "unique fact"),
         _plural(len(report.attributions), "attribution"),
@@ -374,8 +453,26 @@ def summarize(report: Report) -> str:
     return " · ".join(parts)
 
 
-def _topic(finding: Finding) -> str:
+def _topic(finding: Finding | TimelineEntry) -> str:
     return " · ".join(p for p in (finding.subject, finding.attribute) if p) or finding.kind
+
+
+def _label(category: str) -> str:
+    """The icon and word shown for a category; a category from elsewhere shows as itself."""
+    return _LABELS.get(category, category)
+
+
+def _is_story(report: Report) -> bool:
+    """Whether ``report`` carries any of a story report's fields (plain comparisons carry none)."""
+    return bool(report.story is not None or report.updates or report.timeline or report.origins)
+
+
+def _origins_headline(report: Report) -> str:
+    """E.g. ``2 independent origins among 5 reports``: reprints of one story count once."""
+    return (
+        f"{_plural(len(report.origins), 'independent origin')} among "
+        f"{_plural(len(report.articles), 'report')}"
+    )
 
 
 def _values(finding: Finding) -> list[tuple[str, list[str]]]:
@@ -443,6 +540,7 @@ _VALUE_STYLE = {
     "conflict": "bold reverse red",
     "agreement": "bold reverse green",
     "unique": "bold reverse blue",
+    "update": "bold reverse magenta",
 }
 
 
@@ -451,15 +549,22 @@ def print_terminal(report: Report, console: Console) -> None:
 
     Conflicts are red (✗ major, ⚠ minor), agreements green ✓, unique facts blue +,
     each with its explanation and its evidence as ``[article] “sentence” — speaker``
-    with the value highlighted. Unique facts and attributions are capped (see
-    :data:`TERMINAL_UNIQUE_PER_ARTICLE`); the other formats carry everything.
+    with the value highlighted. A story report adds its origins, its updates
+    (magenta ↻) and its timeline. Unique facts, attributions and the timeline are
+    capped (see :data:`TERMINAL_UNIQUE_PER_ARTICLE`); the other formats carry everything.
     """
     report = _displayable(report)
     console.print(_term_header(report))
     console.print(Text(summarize(report), style="bold"))
+    if report.origins:
+        _term_origins(report, console)
     _term_conflicts(report, console)
+    if report.updates:
+        _term_updates(report, console)
     _term_agreements(report, console)
     _term_unique(report, console)
+    if report.timeline:
+        _term_timeline(report, console)
     _term_attributions(report, console)
     if report.rejected:
         console.print(Rule(Text("Rejected inputs"), style="red"))
@@ -498,7 +603,8 @@ def _term_header(report: Report) -> Panel:
             Text(a.language or "—"),
             Text(a.title or _source(a) or "—"),
         )
-    title = Text(f"storydiff · {_plural(len(report.articles), 'article')}", style="bold")
+    story = f"story {report.story} · " if report.story is not None else ""
+    title = Text(f"storydiff · {story}{_plural(len(report.articles), 'article')}", style="bold")
     return Panel(table, title=title, title_align="left", box=box.ROUNDED)
 
 
@@ -512,14 +618,14 @@ def _term_statement(statement: Statement, category: str) -> Text:
         found = re.search(re.escape(statement.value), quote, re.IGNORECASE)
     if found:
         line.append(quote[: found.start()])
-        line.append(quote[found.start() : found.end()], style=_VALUE_STYLE[category])
+        line.append(quote[found.start() : found.end()], style=_VALUE_STYLE.get(category, "bold reverse"))
         line.append(quote[found.end() :])
     else:
         line.append(quote)
     line.append("”")
     if statement.value and not found:
         line.append(" (value: ")
-        line.append(statement.value, style=_VALUE_STYLE[category])
+        line.append(statement.value, style=_VALUE_STYLE.get(category, "bold reverse"))
         line.append(")")
     line.append(" — ")
     line.append(statement.speaker or _UNATTRIBUTED, style="italic" if statement.speaker else "dim italic")
@@ -565,6 +671,58 @@ def _term_conflicts(report: Report, console: Console) -> None:
             heading.append(": ")
             heading.append_text(values)
         console.print(_term_finding(finding, "conflict", heading, 4))
+
+
+def _term_updates(report: Report, console: Console) -> None:
+    console.print(Rule(Text(f"Updates ({len(report.updates)})"), style="magenta"))
+    for finding in report.updates:
+        heading = Text()
+        heading.append(_label("update"), style="bold magenta")
+        heading.append("  ")
+        heading.append(_topic(finding), style="bold")
+        values = _values_text(finding, "update", " → ")
+        if values:
+            heading.append(": ")
+            heading.append_text(values)
+        console.print(_term_finding(finding, "update", heading, 4))
+
+
+def _term_origins(report: Report, console: Console) -> None:
+    console.print(Rule(Text(f"Origins ({len(report.origins)})")))
+    console.print(Text(_origins_headline(report), style="bold"))
+    for origin in report.origins:
+        line = Text("  ● ")
+        line.append(origin.article, style="bold")
+        if origin.outlets:
+            line.append(f" carried by {', '.join(origin.outlets)}")
+        line.append(
+            f" (copies: {', '.join(origin.copies)})" if origin.copies else " (no copies)", style="dim"
+        )
+        console.print(line)
+
+
+def _term_timeline(report: Report, console: Console) -> None:
+    console.print(Rule(Text(f"Timeline ({len(report.timeline)})")))
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+    table.add_column("published", no_wrap=True)
+    table.add_column("outlet", overflow="fold")
+    table.add_column("finding", overflow="fold")
+    table.add_column("evidence", overflow="fold", ratio=1)
+    for entry in report.timeline[:TERMINAL_TIMELINE]:
+        finding = Text(_label(entry.category), style="bold")
+        finding.append(f": {_topic(entry)}")
+        table.add_row(
+            Text(entry.published or "undated", style="" if entry.published else "dim"),
+            Text(entry.outlet or "—"),
+            finding,
+            _term_statement(entry.statement, entry.category),
+        )
+    console.print(table)
+    hidden = len(report.timeline) - TERMINAL_TIMELINE
+    if hidden > 0:
+        console.print(
+            Text(f"... and {hidden} more (full list: --format markdown, html or json)", style="dim")
+        )
 
 
 def _term_agreements(report: Report, console: Console) -> None:
@@ -677,9 +835,55 @@ def _md_values(finding: Finding, sep: str) -> str:
     return sep.join(f"**{_md(v)}** ({', '.join(_md(i) for i in ids)})" for v, ids in _values(finding))
 
 
+def _md_evidence(finding: Finding) -> list[str]:
+    """A finding's explanation paragraph and its statements as a list, each block followed by a blank line."""
+    out = [_md(finding.explanation), ""] if finding.explanation else []
+    return out + [f"- {_md_statement(s)}" for s in finding.statements] + [""]
+
+
+def _md_updates(report: Report) -> list[str]:
+    out = [f"## Updates ({len(report.updates)})", ""]
+    for n, f in enumerate(report.updates, 1):
+        out += [f"### {_ICONS['update']} Update {n}: {_md(_topic(f))}", ""]
+        if _values(f):
+            out += [f"Revised: {_md_values(f, ' → ')}", ""]
+        out += _md_evidence(f)
+    return out
+
+
+def _md_origins(report: Report) -> list[str]:
+    out = [f"## Origins ({len(report.origins)})", "", _origins_headline(report) + ":", ""]
+    for o in report.origins:
+        carried = f" carried by {', '.join(_md(x) for x in o.outlets)}" if o.outlets else ""
+        copies = f"copies: {', '.join(_md(c) for c in o.copies)}" if o.copies else "no copies"
+        out.append(f"- **{_md(o.article)}**{carried} ({copies})")
+    return [*out, ""]
+
+
+def _md_timeline(report: Report) -> list[str]:
+    out = [
+        f"## Timeline ({len(report.timeline)})",
+        "",
+        "| published | outlet | finding | evidence |",
+        "| --- | --- | --- | --- |",
+    ]
+    for t in report.timeline:
+        finding = f"{_md(_label(t.category))}: {_md(_topic(t))}"
+        out.append(
+            f"| {_md(t.published, 'undated')} | {_md(t.outlet)} | {finding} | {_md_statement(t.statement)} |"
+        )
+    return [*out, ""]
+
+
 def render_markdown(report: Report) -> str:
-    """Render ``report`` as Markdown: sections for conflicts, agreements, unique facts and who said what."""
-    out: list[str] = ["# storydiff report", "", summarize(report), "", "## Articles", ""]
+    """Render ``report`` as Markdown: sections for conflicts, agreements, unique facts and who said what.
+
+    A story report adds its story id, origins, updates and timeline.
+    """
+    out: list[str] = ["# storydiff report", "", summarize(report), ""]
+    if report.story is not None:
+        out += [f"Story: **{_md(report.story)}**", ""]
+    out += ["## Articles", ""]
     out += [
         "| id | title | outlet | published | language | author | source | chars |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -687,8 +891,11 @@ def render_markdown(report: Report) -> str:
     for a in report.articles:
         cells = [a.id, a.title, a.outlet, a.published, a.language, a.author, _source(a)]
         out.append("| " + " | ".join(_md(c) for c in cells) + f" | {len(a.text)} |")
+    out.append("")
+    if report.origins:
+        out += _md_origins(report)
 
-    out += ["", f"## Conflicts ({len(report.conflicts)})", ""]
+    out += [f"## Conflicts ({len(report.conflicts)})", ""]
     if not report.conflicts:
         out += ["No conflicts found.", ""]
     for n, f in enumerate(report.conflicts, 1):
@@ -697,9 +904,9 @@ def render_markdown(report: Report) -> str:
         out += [f"### {mark} Conflict {n}{severity}: {_md(_topic(f))}", ""]
         if _values(f):
             out += [f"Values: {_md_values(f, ' vs ')}", ""]
-        if f.explanation:
-            out += [_md(f.explanation), ""]
-        out += [f"- {_md_statement(s)}" for s in f.statements] + [""]
+        out += _md_evidence(f)
+    if report.updates:
+        out += _md_updates(report)
 
     out += [f"## Agreements ({len(report.agreements)})", ""]
     if not report.agreements:
@@ -708,9 +915,7 @@ def render_markdown(report: Report) -> str:
         out += [f"### ✓ Agreement {n}: {_md(_topic(f))}", ""]
         agreed = f"Agreed: {_md_values(f, ', ')} · " if _values(f) else ""
         out += [f"{agreed}{_plural(len(f.articles), 'article')}", ""]
-        if f.explanation:
-            out += [_md(f.explanation), ""]
-        out += [f"- {_md_statement(s)}" for s in f.statements] + [""]
+        out += _md_evidence(f)
 
     out += [f"## Only in one report ({len(report.unique)})", ""]
     if not report.unique:
@@ -725,6 +930,8 @@ def render_markdown(report: Report) -> str:
             out.append(f"- **{_md(_topic(f))}**{value}{explanation}")
             out += [f"  - {_md_statement(s)}" for s in f.statements]
         out.append("")
+    if report.timeline:
+        out += _md_timeline(report)
 
     out += [f"## Who said what ({len(report.attributions)})", ""]
     if not report.attributions:
@@ -790,6 +997,17 @@ mark.agreement{background:#d5f2dc;border-bottom:2px dotted var(--agreement)}
 mark.conflict{background:#ffdede;border-bottom:2px solid var(--conflict)}
 mark:target,.finding:target{outline:3px solid #b45309;outline-offset:2px}
 a.flag{text-decoration:none;font-weight:700;color:var(--fg);font-size:.85em;padding-right:.15em}
+"""
+# Added to the page of a story report only, so a plain comparison's page (and the
+# hash in its Content-Security-Policy) stays as it was. White on the update colour
+# is above 9:1; its highlight is underlined with a double line, a fourth style
+# beside the solid, dotted and dashed ones.
+_STORY_CSS = """\
+:root{--update:#6b21a8}
+.finding.update{border-left-color:var(--update)}
+.badge.update{background:var(--update)}
+mark.update{background:#f0e4fb;border-bottom:3px double var(--update)}
+.timeline td:first-child{white-space:nowrap}
 """
 
 
@@ -868,25 +1086,35 @@ def _html_with_value(text: str, value: str | None) -> str:
     return f"{_esc(text[: found.start()])}<strong>{_esc(found.group())}</strong>{_esc(text[found.end() :])}"
 
 
-def _html_statement_rows(finding: Finding, linked: set[str], outlets: dict[str, str]) -> str:
+def _html_statement_cells(s: Statement, linked: set[str], outlets: dict[str, str]) -> str:
+    """The article, value, speaker and evidence cells of one statement; the quote links to its highlight."""
     e = _esc
-    rows = []
-    for s in finding.statements:
-        anchor = statement_anchor(s)
-        quote = f"“{_html_with_value(_one_line(s.text), s.value)}”"
-        if anchor in linked:
-            quote = f'<a href="#{e(anchor)}">{quote}</a>'
-        outlet = f' <span class="muted">{e(outlets[s.article])}</span>' if s.article in outlets else ""
-        value = f'<span class="value">{e(s.value)}</span>' if s.value else '<span class="muted">—</span>'
-        speaker = e(s.speaker) if s.speaker else f'<span class="muted">{_UNATTRIBUTED}</span>'
-        rows.append(
-            f"<tr><td><strong>{e(s.article)}</strong>{outlet}</td><td>{value}</td><td>{speaker}</td>"
-            f'<td>{quote} <span class="offsets">chars {s.start}–{s.end}</span></td></tr>'
-        )
+    anchor = statement_anchor(s)
+    quote = f"“{_html_with_value(_one_line(s.text), s.value)}”"
+    if anchor in linked:
+        quote = f'<a href="#{e(anchor)}">{quote}</a>'
+    outlet = f' <span class="muted">{e(outlets[s.article])}</span>' if s.article in outlets else ""
+    value = f'<span class="value">{e(s.value)}</span>' if s.value else '<span class="muted">—</span>'
+    speaker = e(s.speaker) if s.speaker else f'<span class="muted">{_UNATTRIBUTED}</span>'
     return (
-        '<table class="sides"><thead><tr><th>article</th><th>value</th><th>speaker</th><th>evidence</th>'
+        f"<td><strong>{e(s.article)}</strong>{outlet}</td><td>{value}</td><td>{speaker}</td>"
+        f'<td>{quote} <span class="offsets">chars {s.start}–{s.end}</span></td>'
+    )
+
+
+_HTML_STATEMENT_HEAD = "<th>article</th><th>value</th><th>speaker</th><th>evidence</th>"
+
+
+def _html_statement_rows(finding: Finding, linked: set[str], outlets: dict[str, str]) -> str:
+    rows = [f"<tr>{_html_statement_cells(s, linked, outlets)}</tr>" for s in finding.statements]
+    return (
+        f'<table class="sides"><thead><tr>{_HTML_STATEMENT_HEAD}'
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
+
+
+def _html_badge(category: str) -> str:
+    return f'<span class="badge {_esc(category)}">{_esc(_label(category))}</span>'
 
 
 def _html_finding(finding: Finding, category: str, n: int, linked: set[str], outlets: dict[str, str]) -> str:
@@ -898,7 +1126,7 @@ def _html_finding(finding: Finding, category: str, n: int, linked: set[str], out
     explanation = f"<p>{e(finding.explanation)}</p>" if finding.explanation else ""
     return (
         f'<section class="finding {category}" id="{category}-{n}">'
-        f'<h3><span class="badge {category}">{_LABELS[category]}</span>{severity} '
+        f"<h3>{_html_badge(category)}{severity} "
         f"{e(_topic(finding))}{count}</h3>"
         f"{explanation}{_html_statement_rows(finding, linked, outlets)}</section>"
     )
@@ -910,19 +1138,26 @@ def render_html(report: Report) -> str:
     Inline CSS allowed by a hash in a strict Content-Security-Policy, no script
     and no external resource. Every piece of article text and metadata is
     escaped. The articles' texts sit side by side (stacked on narrow screens),
-    each statement highlighted with ``<mark class="conflict|agreement|unique"
-    id="<article>-<start>-<end>">``, linked from its finding and back.
+    each statement highlighted with ``<mark class="conflict|agreement|unique|update"
+    id="<article>-<start>-<end>">``, linked from its finding and back. A story
+    report adds its origins, its updates and its timeline.
     """
     e = _esc
     spans = _collect_spans(report)
     linked = {sp.anchor for found in spans.values() for sp in found}
     outlets = _outlets(report)
-    style_hash = base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
+    css = _CSS + (_STORY_CSS if _is_story(report) else "")
+    style_hash = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     csp = (
         f"default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'none'; script-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )
     title = f"storydiff report: {_plural(len(report.articles), 'article')}"
+    story = (
+        [f'<p class="story">Story: <strong>{e(report.story)}</strong></p>']
+        if report.story is not None
+        else []
+    )
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -933,15 +1168,14 @@ def render_html(report: Report) -> str:
         '<meta name="referrer" content="no-referrer">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{css}</style>",
         "</head>",
         "<body>",
         "<header>",
         "<h1>storydiff report</h1>",
+        *story,
         f'<p class="summary">{e(summarize(report))}</p>',
-        '<nav><a href="#conflicts">⚠ Conflicts</a><a href="#agreements">✓ Agreements</a>'
-        '<a href="#unique">+ Only in one report</a><a href="#who-said-what">Who said what</a>'
-        '<a href="#texts">Texts</a></nav>',
+        _html_nav(report),
         "</header>",
         "<main>",
         '<section id="articles"><h2>Articles</h2>',
@@ -958,20 +1192,21 @@ def render_html(report: Report) -> str:
             + f"<td>{len(a.text)}</td></tr>"
         )
     out.append("</tbody></table></section>")
+    if report.origins:
+        out.append(_html_origins(report))
 
-    headings = {
-        "conflict": ("conflicts", "⚠ Conflicts", "No conflicts found."),
-        "agreement": ("agreements", "✓ Agreements", "No agreements found."),
-        "unique": ("unique", "+ Only in one report", "No unique facts found."),
-    }
-    for category in _CATEGORIES:
-        section_id, heading, none = headings[category]
+    for category in _HTML_ORDER:
+        section_id, heading, none = _HTML_HEADINGS[category]
         findings = _findings(report, category)
+        if category == "update" and not findings:
+            continue  # a plain comparison has no updates section at all
         out.append(f'<section id="{section_id}"><h2>{heading} ({len(findings)})</h2>')
         if not findings:
             out.append(f'<p class="muted">{none}</p>')
         out += [_html_finding(f, category, n, linked, outlets) for n, f in enumerate(findings, 1)]
         out.append("</section>")
+    if report.timeline:
+        out.append(_html_timeline(report, linked))
 
     out.append(f'<section id="who-said-what"><h2>Who said what ({len(report.attributions)})</h2>')
     if not report.attributions:
@@ -1001,9 +1236,10 @@ def render_html(report: Report) -> str:
         out.append("</ul></section>")
 
     out.append('<section id="texts"><h2>Texts</h2>')
+    updated = ' <mark class="update">↻ updated</mark>' if report.updates else ""
     out.append(
         '<p class="muted">Highlights: <mark class="conflict">⚠ conflict</mark> '
-        '<mark class="agreement">✓ agreed</mark> <mark class="unique">+ only here</mark>; '
+        f'<mark class="agreement">✓ agreed</mark> <mark class="unique">+ only here</mark>{updated}; '
         "the mark before each highlight links to its finding.</p>"
     )
     out.append('<div class="texts">')
@@ -1017,6 +1253,67 @@ def render_html(report: Report) -> str:
         )
     out += ["</div>", "</section>", "</main>", "</body>", "</html>", ""]
     return "\n".join(out)
+
+
+# Findings sections of the page, in reading order: revisions right after the
+# conflicts they were told apart from.
+_HTML_ORDER = ("conflict", "update", "agreement", "unique")
+_HTML_HEADINGS = {
+    "conflict": ("conflicts", "⚠ Conflicts", "No conflicts found."),
+    "update": ("updates", "↻ Updates", "No updates found."),
+    "agreement": ("agreements", "✓ Agreements", "No agreements found."),
+    "unique": ("unique", "+ Only in one report", "No unique facts found."),
+}
+
+
+def _html_nav(report: Report) -> str:
+    links = [("conflicts", "⚠ Conflicts")]
+    if report.updates:
+        links.append(("updates", "↻ Updates"))
+    links += [("agreements", "✓ Agreements"), ("unique", "+ Only in one report")]
+    if report.timeline:
+        links.append(("timeline", "Timeline"))
+    if report.origins:
+        links.append(("origins", "Origins"))
+    links += [("who-said-what", "Who said what"), ("texts", "Texts")]
+    return "<nav>" + "".join(f'<a href="#{ref}">{text}</a>' for ref, text in links) + "</nav>"
+
+
+def _html_origins(report: Report) -> str:
+    e = _esc
+    items = []
+    for o in report.origins:
+        carried = f" carried by {e(', '.join(o.outlets))}" if o.outlets else ""
+        copies = (
+            "copies: " + ", ".join(f'<a href="#{e(_article_anchor(c))}">{e(c)}</a>' for c in o.copies)
+            if o.copies
+            else "no copies"
+        )
+        items.append(
+            f'<li><a href="#{e(_article_anchor(o.article))}"><strong>{e(o.article)}</strong></a>'
+            f'{carried} <span class="muted">({copies})</span></li>'
+        )
+    return (
+        f'<section id="origins"><h2>Origins ({len(report.origins)})</h2>'
+        f"<p>{e(_origins_headline(report))}:</p><ul>" + "".join(items) + "</ul></section>"
+    )
+
+
+def _html_timeline(report: Report, linked: set[str]) -> str:
+    e = _esc
+    undated = '<span class="muted">undated</span>'
+    rows = [
+        f"<tr><td>{e(t.published) if t.published else undated}</td>"
+        f"<td>{e(t.outlet) if t.outlet else '—'}</td><td>{_html_badge(t.category)} {e(_topic(t))}</td>"
+        # the outlet has its own column here: no repeat of it beside the article id
+        f"{_html_statement_cells(t.statement, linked, {})}</tr>"
+        for t in report.timeline
+    ]
+    return (
+        f'<section id="timeline"><h2>Timeline ({len(report.timeline)})</h2>'
+        '<table class="timeline"><thead><tr><th>published</th><th>outlet</th><th>finding</th>'
+        f"{_HTML_STATEMENT_HEAD}</tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
+    )
 
 
 def _article_anchor(article_id: str) -> str:

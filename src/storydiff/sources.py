@@ -7,8 +7,8 @@ An input *spec* is what the user typed:
 * a directory: its ``.txt``, ``.text``, ``.md``, ``.html`` and ``.htm`` files,
   sorted by name, hidden files skipped, **not** recursive (a directory of
   reports is one event; subdirectories usually hold other events or drafts);
-* an ``http://`` or ``https://`` URL, fetched through one injectable
-  :class:`httpx.Client`;
+* an ``http://`` or ``https://`` URL, fetched by :class:`~storydiff.fetch.Fetcher`
+  through one injectable :class:`httpx.Client`;
 * ``-`` for standard input.
 
 Reading runs in a fixed order per input: size limit -> decode (binary check) ->
@@ -20,6 +20,12 @@ parse (front matter / headline for text, trafilatura for HTML) -> empty check
 other problem of one input becomes a :class:`~storydiff.records.Rejection` and
 the others are still read. :func:`load_input` reads one input and raises the
 specific :class:`~storydiff.errors.InputError` instead.
+
+The steps are public for the corpus harvesters (:mod:`storydiff.harvest`),
+which read many articles out of one feed, archive or dump:
+:func:`article_from_bytes` (bytes or text -> Article, with every check),
+:func:`article_from_fetch` (a fetched page -> Article), :func:`read_file`,
+:func:`url_id` and :func:`unique_id`.
 """
 
 from __future__ import annotations
@@ -46,7 +52,6 @@ from trafilatura.settings import set_date_params
 from storydiff.errors import (
     BinaryInput,
     EmptyInput,
-    FetchError,
     InputError,
     InputNotFound,
     InputTooLarge,
@@ -54,18 +59,32 @@ from storydiff.errors import (
     SettingsError,
     UnsupportedLanguage,
 )
+from storydiff.fetch import Fetcher, FetchResult, make_client, too_large_message
 from storydiff.records import Article, Rejection
 from storydiff.settings import Settings
 
 __all__ = [
     "DIRECTORY_SUFFIXES",
+    "HTML_CONTENT_TYPES",
+    "HTML_SUFFIXES",
     "STDIN_LABEL",
     "LoadResult",
+    "Metadata",
+    "article_from_bytes",
+    "article_from_fetch",
     "detect_language",
+    "html_by_type",
+    "iso_date",
     "load_input",
     "load_inputs",
+    "looks_like_html",
     "make_client",
+    "not_found_message",
     "parse_published",
+    "read_file",
+    "strip_www",
+    "unique_id",
+    "url_id",
 ]
 
 logger = logging.getLogger(__name__)
@@ -170,14 +189,6 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
 _SENTENCE_END = re.compile(r"""[.!?…:;,]["'”’)\]]*$""")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
-_ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
-_DNS_FAILURES = (
-    "name or service not known",
-    "nodename nor servname",
-    "temporary failure in name resolution",
-    "getaddrinfo failed",
-    "no address associated",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +206,22 @@ class _Source:
     kind: Literal["file", "url", "stdin"]
     label: str
     path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the surroundings of a text say about it: a feed entry, an archive record, a dump's fields.
+
+    It fills the gaps the text's own metadata (HTML meta tags, front matter)
+    leaves; it never overrides them, except a page's outlet that is only its
+    host name. ``published`` is an ISO date or timestamp; one that is not is
+    ignored, as undated page metadata is.
+    """
+
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +253,9 @@ def load_inputs(
     :class:`InputNotFound` before anything is read; any other problem of one
     input (empty, binary, too large, not English, fetch failure) is recorded
     in ``rejected`` and the other inputs are still read. Article ids are unique
-    within the result (``report``, ``report-2``, ...). URLs are fetched with
-    ``client``; when none is given one is made from ``settings`` and closed.
+    within the result (``report``, ``report-2``, ...). URLs are fetched by a
+    :class:`~storydiff.fetch.Fetcher` over ``client`` (retrying transient
+    failures); when no client is given one is made from ``settings`` and closed.
 
     Raises :class:`SettingsError` when ``settings.published`` is not a date.
     """
@@ -239,7 +267,7 @@ def load_inputs(
     used_ids: set[str] = set()
     seen: dict[object, str] = {}
     with contextlib.ExitStack() as stack:
-        own_client: httpx.Client | None = None
+        fetcher: Fetcher | None = None
         for source in sources:
             if isinstance(source, Rejection):
                 rejected.append(source)
@@ -251,15 +279,15 @@ def load_inputs(
                 )
                 continue
             seen[key] = source.label
-            if source.kind == "url" and client is None and own_client is None:
-                own_client = stack.enter_context(make_client(settings))
+            if source.kind == "url" and fetcher is None:
+                fetcher = stack.enter_context(Fetcher(settings, client))
             try:
-                article = _load_source(source, settings, client=client or own_client, stdin=stdin)
+                article = _load_source(source, settings, fetcher=fetcher, stdin=stdin)
             except InputError as err:
                 logger.info("rejected %s: %s", source.label, err.message)
                 rejected.append(Rejection(source.label, err.message))
                 continue
-            article_id = _unique_id(article.id, used_ids)
+            article_id = unique_id(article.id, used_ids)
             used_ids.add(article_id)
             articles.append(dataclasses.replace(article, id=article_id))
     return LoadResult(articles=tuple(articles), rejected=tuple(rejected))
@@ -283,23 +311,10 @@ def load_input(
     [source] = _expand_specs([spec], expand_directories=False)
     if isinstance(source, Rejection):
         raise InputError(source.reason, input=source.input)
-    return _load_source(source, settings, client=client, stdin=stdin)
-
-
-def make_client(settings: Settings) -> httpx.Client:
-    """Make the HTTP client storydiff fetches URLs with: timeout, user agent and redirect limit from settings.
-
-    The caller closes it (it is a context manager).
-    """
-    return httpx.Client(
-        timeout=settings.timeout,
-        follow_redirects=True,
-        max_redirects=settings.max_redirects,
-        headers={
-            "User-Agent": settings.user_agent,
-            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
-        },
-    )
+    if source.kind != "url":
+        return _load_source(source, settings, fetcher=None, stdin=stdin)
+    with Fetcher(settings, client) as fetcher:
+        return _load_source(source, settings, fetcher=fetcher, stdin=stdin)
 
 
 def parse_published(value: str) -> str:
@@ -309,7 +324,7 @@ def parse_published(value: str) -> str:
     Raises :class:`SettingsError` with a one-line message saying the form wanted.
     """
     try:
-        return _iso_date(value)
+        return iso_date(value)
     except ValueError as exc:
         raise SettingsError(str(exc), stage="settings") from None
 
@@ -347,7 +362,7 @@ def _expand_specs(specs: Sequence[str], *, expand_directories: bool = True) -> l
         else:
             path = Path(spec)
             if not path.exists():
-                raise InputNotFound(_not_found_message(spec), input=spec)
+                raise InputNotFound(not_found_message(spec), input=spec)
             if not path.is_dir():
                 sources.append(_Source("file", spec, path))
             elif not expand_directories:
@@ -359,7 +374,8 @@ def _expand_specs(specs: Sequence[str], *, expand_directories: bool = True) -> l
     return sources
 
 
-def _not_found_message(spec: str) -> str:
+def not_found_message(spec: str) -> str:
+    """The reason for a path that does not exist, with a hint when it looks like a web address."""
     if _BARE_ADDRESS.match(spec):
         return "no such file or directory; for a web page, start the address with https://"
     return "no such file or directory; check the path"
@@ -385,7 +401,8 @@ def _source_key(source: _Source) -> object:
     return (source.kind, source.label)
 
 
-def _unique_id(base: str, used: set[str]) -> str:
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``, ...: the first that is not in ``used`` (the caller adds it)."""
     candidate, n = base, 1
     while candidate in used:
         n += 1
@@ -397,15 +414,13 @@ def _unique_id(base: str, used: set[str]) -> str:
 
 
 def _load_source(
-    source: _Source, settings: Settings, *, client: httpx.Client | None, stdin: TextIO | None
+    source: _Source, settings: Settings, *, fetcher: Fetcher | None, stdin: TextIO | None
 ) -> Article:
     """Read one source; every InputError leaving here names the source as its input."""
     try:
         if source.kind == "url":
-            if client is None:
-                with make_client(settings) as own_client:
-                    return _load_url(source.label, settings, own_client)
-            return _load_url(source.label, settings, client)
+            assert fetcher is not None, "URL sources are read with a Fetcher"
+            return _load_url(source.label, settings, fetcher)
         if source.kind == "stdin":
             return _load_stdin(stdin if stdin is not None else sys.stdin, settings)
         assert source.path is not None
@@ -416,13 +431,19 @@ def _load_source(
         raise
 
 
-def _load_file(label: str, path: Path, settings: Settings) -> Article:
+def read_file(path: Path, settings: Settings) -> bytes:
+    """The bytes of a file, refused when over ``settings.max_bytes``, unreadable or empty.
+
+    Raises :class:`InputTooLarge`, :class:`EmptyInput` or a plain
+    :class:`InputError` (not a regular file, no permission); the caller sets
+    ``input``.
+    """
     try:
         if not path.is_file():
             raise InputError("is not a regular file or directory; give a text or HTML file")
         size = path.stat().st_size
         if size > settings.max_bytes:
-            raise InputTooLarge(_too_large_message(settings.max_bytes, size))
+            raise InputTooLarge(too_large_message(settings.max_bytes, size))
         with path.open("rb") as handle:
             # One byte past the limit tells a file that grew since stat() from one at the limit.
             data = handle.read(settings.max_bytes + 1)
@@ -430,12 +451,16 @@ def _load_file(label: str, path: Path, settings: Settings) -> Article:
         reason = (exc.strerror or str(exc)).lower()
         raise InputError(f"could not read the file: {reason}; check its permissions") from None
     if len(data) > settings.max_bytes:
-        raise InputTooLarge(_too_large_message(settings.max_bytes))
+        raise InputTooLarge(too_large_message(settings.max_bytes))
     if not data.strip():
         raise EmptyInput("the file is empty; give the text of a news report")
-    html = path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(data)
-    parsed = _parse_bytes(data, html=html, url=None)
-    return _make_article(parsed, settings, article_id=path.stem, path=label, url=parsed.url)
+    return data
+
+
+def _load_file(label: str, path: Path, settings: Settings) -> Article:
+    data = read_file(path, settings)
+    html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(data)
+    return article_from_bytes(data, settings, article_id=path.stem, path=label, url=None, html=html)
 
 
 def _load_stdin(stream: TextIO, settings: Settings) -> Article:
@@ -448,108 +473,137 @@ def _load_stdin(stream: TextIO, settings: Settings) -> Article:
         text = stream.read(limit + 1)
         # Every character is at least one byte, so too many characters is too many bytes.
         if len(text) > limit:
-            raise InputTooLarge(_too_large_message(limit))
+            raise InputTooLarge(too_large_message(limit))
         data = text.encode("utf-8", "surrogateescape")
     if len(data) > limit:
-        raise InputTooLarge(_too_large_message(limit))
+        raise InputTooLarge(too_large_message(limit))
     if not data.strip():
         raise EmptyInput("standard input is empty; pipe in the text of a news report")
-    parsed = _parse_bytes(data, html=_looks_like_html(data), url=None)
-    return _make_article(parsed, settings, article_id=STDIN_ID, path=None, url=parsed.url)
+    return article_from_bytes(data, settings, article_id=STDIN_ID, path=None, url=None)
 
 
-def _load_url(url: str, settings: Settings, client: httpx.Client) -> Article:
-    data, final_url, mime, charset = _fetch(url, client, settings.max_bytes)
-    if not data.strip():
+def _load_url(url: str, settings: Settings, fetcher: Fetcher) -> Article:
+    return article_from_fetch(fetcher.get(url), settings)
+
+
+def article_from_fetch(
+    result: FetchResult,
+    settings: Settings,
+    *,
+    article_id: str | None = None,
+    metadata: Metadata | None = None,
+) -> Article:
+    """Turn a fetched page into an Article, with every check :func:`article_from_bytes` makes.
+
+    HTML or text is told by the MIME type (sniffed for ``text/*``, none or
+    ``application/octet-stream``); the id defaults to :func:`url_id` of the
+    final URL and the outlet, when neither the page nor ``metadata`` names one,
+    is the host. A page outlet that is only its host name (trafilatura's
+    fallback) gives way to ``metadata.outlet``. Raises :class:`EmptyInput` for an empty body and
+    :class:`BinaryInput` for a type that is not text or HTML.
+    """
+    if not result.content.strip():
         raise EmptyInput("the page is empty; check the address")
+    html = html_by_type(result.mime, result.content)
+    article = article_from_bytes(
+        result.content,
+        settings,
+        article_id=article_id or url_id(result.url),
+        path=None,
+        url=result.url,
+        html=html,
+        charset=result.charset,
+        metadata=metadata,
+    )
+    if article.outlet is None:
+        article = dataclasses.replace(article, outlet=strip_www(urlsplit(result.url).hostname or "") or None)
+    return article
+
+
+def html_by_type(mime: str, data: bytes) -> bool:
+    """Whether a body of MIME type ``mime`` is HTML (True) or plain text (False).
+
+    ``text/*``, ``application/octet-stream`` and a missing type are sniffed
+    from the first bytes. Raises :class:`BinaryInput` for any other type.
+    """
     if mime in HTML_CONTENT_TYPES:
-        html = True
-    elif not mime or mime.startswith("text/") or mime == "application/octet-stream":
-        html = _looks_like_html(data)
-    else:
-        raise BinaryInput(f"the server sent {mime}, not text or HTML; save the report's text to a file")
-    parsed = _parse_bytes(data, html=html, url=final_url, charset=charset)
-    host = urlsplit(final_url).hostname or ""
-    parsed = dataclasses.replace(parsed, outlet=parsed.outlet or _strip_www(host) or None)
-    return _make_article(parsed, settings, article_id=_url_id(final_url), path=None, url=final_url)
+        return True
+    if not mime or mime.startswith("text/") or mime == "application/octet-stream":
+        return looks_like_html(data)
+    raise BinaryInput(f"the server sent {mime}, not text or HTML; save the report's text to a file")
 
 
-def _fetch(url: str, client: httpx.Client, max_bytes: int) -> tuple[bytes, str, str, str | None]:
-    """GET ``url`` with the size limit enforced while reading: body, final URL, MIME type, charset."""
-    try:
-        with client.stream("GET", url, follow_redirects=True) as response:
-            if response.status_code >= 400:
-                raise FetchError(_http_error_message(response))
-            length = response.headers.get("content-length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise InputTooLarge(_too_large_message(max_bytes, int(length)))
-            chunks: list[bytes] = []
-            total = 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    raise InputTooLarge(_too_large_message(max_bytes))
-                chunks.append(chunk)
-            mime = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            return b"".join(chunks), str(response.url), mime, response.charset_encoding
-    except httpx.TimeoutException as exc:
-        raise FetchError(
-            f"timed out after {_timeout_seconds(exc, client):g} s; try again later or raise it with --timeout"
-        ) from None
-    except httpx.ConnectError as exc:
-        raise FetchError(
-            f"could not connect: {_connect_reason(exc)}; check the address or your network"
-        ) from None
-    except httpx.TooManyRedirects:
-        raise FetchError(
-            f"too many redirects (more than {client.max_redirects}); the address redirects in a loop"
-        ) from None
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        raise FetchError(f"is not a valid address ({exc}); check the URL") from None
-    except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
-        raise FetchError(f"the download failed: {reason}; try again") from None
+def article_from_bytes(
+    data: bytes | str,
+    settings: Settings,
+    *,
+    article_id: str,
+    path: str | None,
+    url: str | None,
+    html: bool | None = None,
+    charset: str | None = None,
+    metadata: Metadata | None = None,
+) -> Article:
+    """Turn one document's bytes (or already decoded text) into an Article, with every check.
+
+    The order is that of every input: size limit (``settings.max_bytes``) ->
+    decode (binary check; ``charset`` is tried first) -> parse (front matter
+    and headline for text, trafilatura for HTML; ``html=None`` sniffs) ->
+    empty check -> language check. Metadata found in the document wins;
+    ``metadata`` fills what it lacks, then ``settings.published`` the date.
+    ``url`` defaults to a ``url:`` in front matter.
+
+    Raises :class:`InputTooLarge`, :class:`BinaryInput`, :class:`EmptyInput`,
+    :class:`UnsupportedLanguage` or :class:`InputError` (a bad front-matter
+    date) without ``input`` set: the caller names the input.
+    """
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+    if size > settings.max_bytes:
+        raise InputTooLarge(too_large_message(settings.max_bytes, size))
+    if not data.strip():
+        raise EmptyInput("holds no text; give the text of a news report")
+    if html is None:
+        sample = data if isinstance(data, bytes) else data[:SNIFF_BYTES].encode("utf-8", "replace")
+        html = looks_like_html(sample)
+    parsed = _parse_bytes(data, html=html, url=url, charset=charset)
+    if metadata is not None:
+        outlet = parsed.outlet
+        if metadata.outlet and outlet and _is_host_name(outlet, url):
+            outlet = None  # trafilatura names a page without a site name after its host: a gap
+        parsed = dataclasses.replace(
+            parsed,
+            title=parsed.title or _clean(metadata.title),
+            outlet=outlet or _clean(metadata.outlet),
+            published=parsed.published or _metadata_date(metadata.published),
+            author=parsed.author or _clean(metadata.author),
+        )
+    return _make_article(
+        parsed, settings, article_id=article_id, path=path, url=url if url is not None else parsed.url
+    )
 
 
-def _http_error_message(response: httpx.Response) -> str:
-    message = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-    if response.status_code in (401, 403):
-        return f"{message}; the site refuses the download, save the page from a browser and give the file"
-    if response.status_code == 429 or response.status_code >= 500:
-        return f"{message}; the server is busy or failing, try again later"
-    return message
-
-
-def _timeout_seconds(exc: httpx.TimeoutException, client: httpx.Client) -> float:
-    timeout = client.timeout
-    value = {
-        httpx.ConnectTimeout: timeout.connect,
-        httpx.WriteTimeout: timeout.write,
-        httpx.PoolTimeout: timeout.pool,
-    }.get(type(exc), timeout.read)
-    return value if value is not None else 0.0
-
-
-def _connect_reason(exc: httpx.ConnectError) -> str:
-    reason = _ERRNO_PREFIX.sub("", str(exc)).strip()
-    lowered = reason.lower()
-    if "refused" in lowered:
-        return "connection refused"
-    if any(marker in lowered for marker in _DNS_FAILURES):
-        return "host not found"
-    return lowered or "connection failed"
+def _is_host_name(outlet: str, url: str | None) -> bool:
+    """Whether ``outlet`` is just the host of ``url`` (``gazette.example``, ``127.0.0.1:8080``)."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    hosts = {strip_www(parts.netloc.lower()), strip_www((parts.hostname or "").lower())}
+    return strip_www(outlet.strip().lower()) in hosts
 
 
 # --------------------------------------------------------------------------- decoding and parsing
 
 
-def _looks_like_html(data: bytes) -> bool:
+def looks_like_html(data: bytes) -> bool:
+    """Whether bytes start like an HTML page (``<!doctype html`` or ``<html`` near the top)."""
     return bool(_HTML_START.search(data[:SNIFF_BYTES]))
 
 
-def _decode(data: bytes, *, charset: str | None = None) -> str:
+def _decode(data: bytes | str, *, charset: str | None = None) -> str:
     """Bytes to text with ``\\n`` line endings; raises BinaryInput for anything that is not text."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if isinstance(data, str):
+        text = data
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         decoded = _decode_with(data, "utf-16")
         if decoded is None:
             raise BinaryInput(_binary_message(data))
@@ -566,7 +620,7 @@ def _decode(data: bytes, *, charset: str | None = None) -> str:
         )
     text = text.removeprefix("\ufeff")
     if len(_CONTROL_CHARS.findall(text)) > MAX_CONTROL_CHAR_RATIO * len(text):
-        raise BinaryInput(_binary_message(data))
+        raise BinaryInput(_binary_message(data if isinstance(data, bytes) else b""))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -587,9 +641,9 @@ def _binary_message(data: bytes) -> str:
     return "looks like a binary file (not text or HTML); give a plain-text or HTML copy of the report"
 
 
-def _parse_bytes(data: bytes, *, html: bool, url: str | None, charset: str | None = None) -> _Parsed:
+def _parse_bytes(data: bytes | str, *, html: bool, url: str | None, charset: str | None = None) -> _Parsed:
     if html:
-        match = _META_CHARSET.search(data[:SNIFF_BYTES])
+        match = _META_CHARSET.search(data[:SNIFF_BYTES]) if isinstance(data, bytes) else None
         declared = charset or (match.group(1).decode("ascii") if match else None)
         return _parse_html(_decode(data, charset=declared), url=url)
     return _parse_text(_decode(data, charset=charset))
@@ -631,7 +685,7 @@ def _parse_text(text: str) -> _Parsed:
     published = meta.get("published")
     if published is not None:
         try:
-            published = _iso_date(published)
+            published = iso_date(published)
         except ValueError as exc:
             raise InputError(f"front matter published: {exc}") from None
     return _Parsed(
@@ -691,13 +745,16 @@ def _clean(value: str | None) -> str | None:
 def _metadata_date(value: str | None) -> str | None:
     """A date from page metadata, or None when it is not a usable date (never fails the input)."""
     try:
-        return _iso_date(value) if value else None
+        return iso_date(value) if value else None
     except ValueError:
         return None
 
 
-def _iso_date(value: str) -> str:
-    """``YYYY-MM-DD`` from an ISO date or timestamp; ValueError with a one-line fix otherwise."""
+def iso_date(value: str) -> str:
+    """``YYYY-MM-DD`` from an ISO date or timestamp (``2024-03-05T08:30:00Z``).
+
+    Raises ValueError whose message says what is wrong and the form wanted.
+    """
     text = value.strip()
     hint = "write it as YYYY-MM-DD, e.g. 2024-03-05"
     if not _ISO_DATE.match(text):
@@ -741,33 +798,27 @@ def _make_article(
     )
 
 
-def _url_id(url: str) -> str:
-    """A short readable id from a URL's host and path: ``example-com-news-bridge-closes``."""
+def url_id(url: str) -> str:
+    """A short readable id from a URL's host and path: ``example-com-news-bridge-closes``.
+
+    The query string is not part of it; :func:`unique_id` tells such URLs apart.
+    """
     parts = urlsplit(url)
     path = re.sub(r"\.(?:s?html?|php|aspx?)$", "", parts.path, flags=re.IGNORECASE)
-    slug = re.sub(r"[^a-z0-9]+", "-", f"{_strip_www(parts.hostname or '')}{path}".lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{strip_www(parts.hostname or '')}{path}".lower()).strip("-")
     if len(slug) > URL_ID_MAX_CHARS:
         cut = slug[:URL_ID_MAX_CHARS]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
     return slug or "url"
 
 
-def _strip_www(host: str) -> str:
+# The name this had before it was public, for callers written against it.
+_url_id = url_id
+
+
+def strip_www(host: str) -> str:
+    """A host name without its ``www.``: the outlet's name as people write it."""
     return host.removeprefix("www.")
-
-
-def _too_large_message(limit: int, size: int | None = None) -> str:
-    if size is None:
-        return f"is larger than the {_format_size(limit)} limit; raise it with --max-size"
-    return f"is {_format_size(size)}, over the {_format_size(limit)} limit; raise it with --max-size"
-
-
-def _format_size(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.1f} kB"
-    return f"{size} bytes"
 
 
 _DETECTOR: list[LangDetector] = []

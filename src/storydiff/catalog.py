@@ -1,0 +1,153 @@
+"""The corpus's story list as a table, Markdown or JSON: what ``storydiff stories`` prints.
+
+One registry, :data:`CATALOG_RENDERERS`, maps a format name to a function of the
+listed stories (each with its articles); the CLI and the web API call it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from io import StringIO
+
+from rich.console import Console
+from rich.table import Table
+
+from .store import Store, StoredArticle, StoryRow
+
+__all__ = ["CATALOG_RENDERERS", "CATALOG_SCHEMA", "ListedStory", "list_stories", "render_catalog"]
+
+CATALOG_SCHEMA = "storydiff.stories/1"
+# Table width when not printing to a terminal (files, pipes, tests): wide enough
+# for a headline and the counts without wrapping most rows.
+TABLE_WIDTH = 120
+TITLE_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ListedStory:
+    """A story row with its articles, as listed."""
+
+    row: StoryRow
+    articles: tuple[StoredArticle, ...]
+
+
+def list_stories(store: Store) -> list[ListedStory]:
+    """Every story of the corpus with its articles, most recently updated first."""
+    return [ListedStory(row, tuple(store.story_articles(row.id))) for row in store.stories()]
+
+
+def _article_dict(stored: StoredArticle) -> dict[str, object]:
+    a = stored.article
+    return {
+        "id": stored.id,
+        "title": a.title,
+        "path": a.path,
+        "url": a.url,
+        "source": stored.source,
+        "outlet": a.outlet,
+        "published": a.published,
+        "copy_of": stored.origin,
+    }
+
+
+def _story_dict(story: ListedStory) -> dict[str, object]:
+    r = story.row
+    return {
+        "id": r.id,
+        "title": r.title,
+        "articles": r.articles,
+        "outlets": r.outlets,
+        "origins": r.origins,
+        "conflicts": r.conflicts,
+        "first_published": r.first_published,
+        "last_published": r.last_published,
+        "created": r.created,
+        "updated": r.updated,
+        "report_made": r.report_made,
+        "items": [_article_dict(a) for a in story.articles],
+    }
+
+
+def render_catalog_json(stories: Sequence[ListedStory]) -> str:
+    """The stories and their articles as JSON (schema ``storydiff.stories/1``)."""
+    data = {"schema": CATALOG_SCHEMA, "stories": [_story_dict(s) for s in stories]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _short(text: str | None, limit: int = TITLE_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _conflicts(row: StoryRow) -> str:
+    return "—" if row.conflicts is None else str(row.conflicts)
+
+
+def render_catalog_table(stories: Sequence[ListedStory]) -> str:
+    """The stories as a plain-text table: counts, conflicts, dates."""
+    table = Table(show_edge=False, header_style="bold")
+    for name, justify in (
+        ("story", "left"),
+        ("title", "left"),
+        ("articles", "right"),
+        ("outlets", "right"),
+        ("origins", "right"),
+        ("conflicts", "right"),
+        ("published", "left"),
+        ("updated", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in stories:
+        r = s.row
+        span = r.first_published or "undated"
+        if r.last_published and r.last_published != r.first_published:
+            span = f"{r.first_published} → {r.last_published}"
+        table.add_row(
+            r.id,
+            _short(r.title) or "(untitled)",
+            str(r.articles),
+            str(r.outlets),
+            str(r.origins),
+            _conflicts(r),
+            span,
+            r.updated.replace("T", " ")[:16],
+        )
+    buffer = StringIO()
+    console = Console(file=buffer, width=TABLE_WIDTH, no_color=True, highlight=False, emoji=False)
+    if not stories:
+        return "no stories yet: add articles with `storydiff ingest INPUTS --db DB`\n"
+    console.print(table)
+    return buffer.getvalue()
+
+
+def _md(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_catalog_markdown(stories: Sequence[ListedStory]) -> str:
+    """The stories as a Markdown table."""
+    lines = [
+        "| story | title | articles | outlets | origins | conflicts | first published | last published |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for s in stories:
+        r = s.row
+        lines.append(
+            f"| {r.id} | {_md(_short(r.title))} | {r.articles} | {r.outlets} | {r.origins} | "
+            f"{_conflicts(r)} | {r.first_published or '—'} | {r.last_published or '—'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+CATALOG_RENDERERS: dict[str, Callable[[Sequence[ListedStory]], str]] = {
+    "table": render_catalog_table,
+    "markdown": render_catalog_markdown,
+    "json": render_catalog_json,
+}
+
+
+def render_catalog(stories: Sequence[ListedStory], fmt: str) -> str:
+    """Render the story list in ``fmt`` (a key of :data:`CATALOG_RENDERERS`)."""
+    return CATALOG_RENDERERS[fmt](stories)

@@ -1,0 +1,497 @@
+"""Corpus mode: ingest feeds and archives into a database, group them into stories, report on any story.
+
+An ingest runs four stages, each committing as it goes so that a run killed at
+any point loses nothing already committed and the next run picks up the rest::
+
+    harvest   harvest.harvest         feeds, OPML, WARC, JSON Lines, folders, URLs -> Document
+    store     Store.add_article       one transaction per article; same URL or text -> duplicate;
+                                      near-duplicate (MinHash/LSH) -> stored as a copy of its origin
+    analyze   Analyzer.map            spaCy parse, claims and clustering features, in partitions,
+                                      in this process, in local worker processes or on a Dask cluster;
+                                      results written back through the store's one write path
+    cluster   StoryClusterer          each new article, in publication order, joins a story or starts
+                                      one (a wire copy joins its origin's story)
+    report    compare + timeline      every story that changed gets its report made again
+
+:func:`ingest` runs them; :func:`story_report` reads (or makes) one story's
+report; :func:`merge_stories` and :func:`split_story` correct the clustering by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from typing import Any, Protocol
+
+from .compare import compare_analyses
+from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
+from .embeddings import Embedder, default_embedder
+from .errors import InputError, SettingsError
+from .fetch import Fetcher
+from .harvest import harvest
+from .records import Article, Document, KnownItem, Origin, Rejection, Report
+from .render import render_json, report_from_dict
+from .settings import Settings
+from .store import AnalysisResult, Store, StoredArticle
+from .stories import ClusterSettings, StoryClusterer, StoryState, next_story_id, story_state
+from .timeline import with_timeline
+
+__all__ = [
+    "PARTITION_SIZE",
+    "Analyzer",
+    "DaskAnalyzer",
+    "IngestSummary",
+    "LocalAnalyzer",
+    "analyze_partition",
+    "cluster_pending",
+    "default_workers",
+    "ingest",
+    "make_analyzer",
+    "merge_stories",
+    "refresh_reports",
+    "split_story",
+    "story_report",
+]
+
+# Articles per analysis task. Large enough that a worker's per-task overhead
+# (pickling, one embedding batch) is small against parsing ~30 articles (~6 s
+# on one core), small enough that a crash loses little and progress moves.
+PARTITION_SIZE = 32
+# A story report compares at most this many independent reports, the latest
+# ones: comparing is quadratic in sentences, and past this a report is a wall.
+MAX_REPORT_ORIGINS = 40
+
+# Called with (stage, done, total, counts) as the ingest advances; total is None when unknown.
+Progress = Callable[[str, int, int | None, dict[str, int]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What one ingest did: counts, the run id and the stories it touched."""
+
+    run: int
+    new: int
+    duplicate: int
+    rejected: int
+    copies: int  # new articles stored as near-duplicates of an earlier one
+    analysed: int
+    failed: int  # articles whose analysis failed (recorded as rejected)
+    stories: tuple[str, ...]  # stories created or changed
+    status: str = "done"
+
+
+# --- analysis back ends ------------------------------------------------------------------
+
+
+def analyze_partition(
+    articles: Sequence[Article], cluster_settings: ClusterSettings | None = None
+) -> list[AnalysisResult]:
+    """Parse and analyse a partition of stored articles: the analysis task every back end runs.
+
+    Loads the models once per process. One article that fails is returned with
+    its error; the others are still analysed.
+    """
+    from .claims import analyze
+    from .nlp import parse_many
+    from .stories import article_features
+
+    docs = list(parse_many(a.text for a in articles))
+    analyses: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for article, doc in zip(articles, docs, strict=True):
+        try:
+            analyses[article.id] = analyze(article, doc)
+        except Exception as exc:  # one bad article must not sink the partition
+            errors[article.id] = f"analysis failed: {type(exc).__name__}: {exc}"
+    ok = [(a, d) for a, d in zip(articles, docs, strict=True) if a.id not in errors]
+    try:
+        features = article_features(
+            [a for a, _ in ok], default_embedder(), docs=[d for _, d in ok], settings=cluster_settings
+        )
+    except InputError as exc:
+        return [AnalysisResult(int(a.id), error=f"features failed: {exc.message}") for a in articles]
+    by_id = {f.id: f for f in features}
+    return [
+        AnalysisResult(int(a.id), error=errors[a.id])
+        if a.id in errors
+        else AnalysisResult(int(a.id), analysis=analyses[a.id], features=by_id[a.id])
+        for a in articles
+    ]
+
+
+class Analyzer(Protocol):
+    """Runs :func:`analyze_partition` over partitions, yielding each result as it completes."""
+
+    workers: int
+
+    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        """Analyse every partition; results come back in completion order."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers."""
+        ...
+
+
+class LocalAnalyzer:
+    """Analysis on this machine: in this process (1 worker) or in worker processes (more)."""
+
+    def __init__(self, workers: int = 1, cluster_settings: ClusterSettings | None = None) -> None:
+        if workers < 1:
+            raise SettingsError(f"--workers must be 1 or more, not {workers}")
+        self.workers = workers
+        self._settings = cluster_settings
+        self._pool: Executor | None = None
+
+    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        """Analyse every partition, in parallel when there are several workers."""
+        if self.workers == 1 or len(partitions) <= 1:
+            for partition in partitions:
+                yield analyze_partition(partition, self._settings)
+            return
+        if self._pool is None:
+            # spawn, not fork: torch and tokenizers hold threads that a fork would copy broken
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        futures = [self._pool.submit(analyze_partition, list(p), self._settings) for p in partitions]
+        for future in as_completed(futures):
+            yield future.result()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+class DaskAnalyzer:
+    """Analysis as a Dask job: each partition a task on a (distributed) cluster.
+
+    ``address`` is a scheduler (``tcp://host:8786``); with ``client`` an already
+    connected :class:`distributed.Client` (a local cluster in tests) is used.
+    Workers need storydiff installed (the same version) and load the models once each.
+    """
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        client: Any = None,
+        cluster_settings: ClusterSettings | None = None,
+    ) -> None:
+        from distributed import Client
+
+        self._own = client is None
+        if client is None:
+            try:
+                client = Client(address, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise SettingsError(
+                    f"cannot reach the Dask scheduler at {address} ({exc}); check the address and that "
+                    "`dask scheduler` is running there",
+                    stage="analyze",
+                ) from None
+        self._client = client
+        self._settings = cluster_settings
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        """Submit every partition and yield results as the cluster finishes them."""
+        from distributed import as_completed as dask_completed
+
+        futures = [
+            self._client.submit(analyze_partition, list(p), self._settings, pure=False) for p in partitions
+        ]
+        for future in dask_completed(futures):
+            yield future.result()
+            future.release()
+
+    def close(self) -> None:
+        """Disconnect (the cluster itself keeps running)."""
+        if self._own:
+            self._client.close()
+
+
+def default_workers() -> int:
+    """Local worker processes by default: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+def make_analyzer(
+    scheduler: str | None = None, workers: int | None = None, cluster_settings: ClusterSettings | None = None
+) -> Analyzer:
+    """A Dask analyzer for ``--scheduler``, else local processes (``workers``, default one per core)."""
+    if scheduler:
+        return DaskAnalyzer(scheduler, cluster_settings=cluster_settings)
+    return LocalAnalyzer(workers or default_workers(), cluster_settings)
+
+
+# --- the ingest --------------------------------------------------------------------------
+
+
+def ingest(
+    specs: Sequence[str],
+    store: Store,
+    settings: Settings | None = None,
+    *,
+    analyzer: Analyzer | None = None,
+    fetcher: Fetcher | None = None,
+    embedder: Embedder | None = None,
+    cluster_settings: ClusterSettings | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Harvest ``specs`` into ``store``, analyse what is new, cluster it into stories, remake their reports.
+
+    Re-running adds nothing twice. Articles a previous run stored but did not
+    analyse or cluster (it was killed) are finished by this one. A bad input is
+    recorded as rejected with its reason and the run goes on. ``KeyboardInterrupt``
+    marks the run interrupted and is raised again.
+    """
+    settings = settings or Settings()
+    own_analyzer = analyzer is None
+    analyzer = analyzer or LocalAnalyzer(1, cluster_settings)
+    run = store.begin_run(specs)
+    counts = {"new": 0, "duplicate": 0, "rejected": 0, "copies": 0}
+    try:
+        _harvest_into(specs, store, run, settings, fetcher, counts, progress)
+        analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
+        changed = cluster_pending(store, cluster_settings)
+        refresh_reports(store, embedder, progress=progress)
+    except KeyboardInterrupt:
+        store.finish_run(run, "interrupted")
+        raise
+    except BaseException:
+        store.finish_run(run, "failed")
+        raise
+    finally:
+        if own_analyzer:
+            analyzer.close()
+    store.finish_run(run, "done")
+    summary = store.run(run)
+    return IngestSummary(
+        run=run,
+        new=summary.new,
+        duplicate=summary.duplicate,
+        rejected=summary.rejected,
+        copies=counts["copies"],
+        analysed=analysed,
+        failed=failed,
+        stories=tuple(changed),
+    )
+
+
+def _harvest_into(
+    specs: Sequence[str],
+    store: Store,
+    run: int,
+    settings: Settings,
+    fetcher: Fetcher | None,
+    counts: dict[str, int],
+    progress: Progress | None,
+) -> None:
+    index = NearDuplicateIndex.from_stored(store.minhashes())
+    items = harvest(
+        specs,
+        settings,
+        fetcher=fetcher,
+        feed_cache=store,
+        seen_url=lambda url: store.has_url(normalize_url(url)),
+    )
+    for done, item in enumerate(items, start=1):
+        if isinstance(item, Rejection):
+            store.reject(run, item.input, item.reason)
+            counts["rejected"] += 1
+        elif isinstance(item, KnownItem):
+            store.count_duplicate(run)
+            counts["duplicate"] += 1
+        else:
+            _store_document(store, run, item, index, counts)
+        if progress:
+            progress("harvest", done, None, counts)
+
+
+def _store_document(
+    store: Store, run: int, document: Document, index: NearDuplicateIndex, counts: dict[str, int]
+) -> None:
+    article = document.article
+    if article.url:
+        document = dataclasses.replace(
+            document, article=dataclasses.replace(article, url=normalize_url(article.url))
+        )
+    signature = minhash(article.text)
+    origin = index.origin_of(signature)
+    stored = store.add_article(
+        run,
+        document,
+        content_hash=content_hash(article.text),
+        minhash=minhash_to_bytes(signature) if signature is not None else None,
+        origin=origin,
+    )
+    if stored is None:
+        counts["duplicate"] += 1
+        return
+    counts["new"] += 1
+    if origin is not None:
+        counts["copies"] += 1
+    if signature is not None:
+        index.add(stored, signature, origin)
+
+
+def analyze_pending(
+    store: Store, analyzer: Analyzer, *, run: int | None = None, progress: Progress | None = None
+) -> tuple[int, int]:
+    """Analyse every stored article without an analysis; (analysed, failed).
+
+    Each partition's results are committed as they arrive. A failed article is
+    stored with its error (and recorded as rejected in ``run``), so it is not
+    tried again on every ingest.
+    """
+    pending = store.pending_analysis()
+    if not pending:
+        return 0, 0
+    partitions = []
+    for i in range(0, len(pending), PARTITION_SIZE):
+        partitions.append([s.article for s in store.articles(pending[i : i + PARTITION_SIZE])])
+    sources = {s.id: s.source for s in store.articles(pending)} if run is not None else {}
+    done = failed = 0
+    for results in analyzer.map(partitions):
+        store.save_analyses(results)
+        for r in results:
+            if r.error is not None:
+                failed += 1
+                if run is not None:
+                    store.reject(run, sources.get(r.article, str(r.article)), r.error)
+        done += len(results)
+        if progress:
+            progress("analyze", done, len(pending), {"failed": failed})
+    return done - failed, failed
+
+
+def cluster_pending(store: Store, cluster_settings: ClusterSettings | None = None) -> list[str]:
+    """Put every analysed, unclustered article into a story, in publication order; the stories changed.
+
+    A near-duplicate joins the story of its origin when that is clustered.
+    """
+    pending = store.unclustered()
+    if not pending:
+        return []
+    clusterer = StoryClusterer(cluster_settings, states=store.story_states())
+    members = store.memberships()
+    origins = {s.id: s.origin for s in store.articles(pending)}
+    changed: dict[str, None] = {}
+    for features in store.features(pending):
+        origin = origins[int(features.id)]
+        if origin is not None and origin in members:
+            story = clusterer.assign(features, members[origin])
+        else:
+            story = clusterer.add_features(features)
+        members[int(features.id)] = story
+        changed[story] = None
+    states = {s.id: s for s in clusterer.stories()}
+    store.save_stories([states[s] for s in changed])
+    return list(changed)
+
+
+# --- story reports -----------------------------------------------------------------------
+
+
+def refresh_reports(
+    store: Store, embedder: Embedder | None = None, *, progress: Progress | None = None
+) -> list[str]:
+    """Make again the report of every story that changed since its report was made; their ids."""
+    stale = store.stale_stories()
+    for n, story_id in enumerate(stale, start=1):
+        report = make_story_report(store, story_id, embedder)
+        store.save_report(story_id, render_json(report), len(report.conflicts))
+        if progress:
+            progress("report", n, len(stale), {})
+    return stale
+
+
+def make_story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
+    """Compare a story's independent reports (one per origin) and build its report with timeline."""
+    members = store.story_articles(story_id)
+    groups: dict[int, list[StoredArticle]] = {}
+    for m in members:  # publication order: each group's first member is its earliest
+        groups.setdefault(m.origin if m.origin is not None else m.id, []).append(m)
+    origins = [
+        Origin(
+            article=g[0].article.id,
+            copies=tuple(m.article.id for m in g[1:]),
+            outlets=tuple(dict.fromkeys(m.article.outlet for m in g if m.article.outlet)),
+        )
+        for g in groups.values()
+    ]
+    representatives = [g[0] for g in groups.values()]
+    warnings: tuple[str, ...] = ()
+    if len(representatives) > MAX_REPORT_ORIGINS:
+        warnings = (
+            f"compared the {MAX_REPORT_ORIGINS} latest of {len(representatives)} independent reports",
+        )
+        representatives = representatives[-MAX_REPORT_ORIGINS:]
+    analyses = store.analyses([m.id for m in representatives])
+    if analyses:
+        conflicts, agreements, unique = compare_analyses(analyses, embedder or default_embedder())
+    else:
+        conflicts, agreements, unique = [], [], []
+    report = Report(
+        articles=tuple(m.article for m in members),
+        conflicts=tuple(conflicts),
+        agreements=tuple(agreements),
+        unique=tuple(unique),
+        attributions=tuple(at for a in analyses for at in a.attributions),
+        warnings=warnings,
+        origins=tuple(origins),
+        story=story_id,
+    )
+    return with_timeline(report)
+
+
+def story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
+    """A story's report: the stored one, or made now (and stored) when the story changed since."""
+    stored = store.report(story_id)
+    if stored is not None:
+        return report_from_dict(json.loads(stored))
+    report = make_story_report(store, story_id, embedder)
+    store.save_report(story_id, render_json(report), len(report.conflicts))
+    return report
+
+
+# --- corrections by hand -----------------------------------------------------------------
+
+
+def merge_stories(store: Store, story_ids: Sequence[str]) -> StoryState:
+    """Merge stories into the first one given; its report is made again on next use."""
+    if len(set(story_ids)) < 2:
+        raise SettingsError("give two or more different story ids to merge")
+    rows = [store.story(s) for s in story_ids]  # fails on an unknown id before changing anything
+    target = rows[0].id
+    ids = [a.id for s in story_ids for a in store.story_articles(s)]
+    state = story_state(target, store.features(ids))
+    store.save_stories([state], removed=[r.id for r in rows[1:]])
+    return state
+
+
+def split_story(store: Store, story_id: str, article_ids: Sequence[int]) -> tuple[StoryState, StoryState]:
+    """Move ``article_ids`` out of ``story_id`` into a new story; (the rest, the new story)."""
+    store.story(story_id)
+    members = [a.id for a in store.story_articles(story_id)]
+    moving = list(dict.fromkeys(article_ids))
+    outside = [a for a in moving if a not in members]
+    if outside:
+        raise SettingsError(
+            f"article {outside[0]} is not in {story_id}; see its articles with "
+            f"`storydiff stories --format json`"
+        )
+    staying = [a for a in members if a not in moving]
+    if not staying or not moving:
+        raise SettingsError(f"a split must leave articles on both sides; {story_id} has {len(members)}")
+    new_id = next_story_id(s.id for s in store.story_states())
+    rest = story_state(story_id, store.features(staying))
+    split = story_state(new_id, store.features(moving))
+    store.save_stories([rest, split])
+    return rest, split
