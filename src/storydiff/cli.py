@@ -23,6 +23,7 @@ from . import __version__
 from .bench import BENCH_FORMATS, DEFAULT_COLD_RUNS, MIN_ARTICLES, render_bench, run_bench
 from .catalog import CATALOG_RENDERERS, list_stories, render_catalog
 from .corpus import IngestSummary, ingest, make_analyzer, merge_stories, split_story, story_report
+from .corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
 from .errors import SettingsError, StorydiffError
 from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
 from .pipeline import demo_paths, run
@@ -241,8 +242,17 @@ def eval_cmd(
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Also write to this file."
 )
+@click.option(
+    "--ingest",
+    "corpus",
+    is_flag=True,
+    help=f"Measure corpus ingest instead: {MIN_INGEST_ARTICLES}+ articles with 1 and 2 workers, "
+    "and story clustering through the corpus.",
+)
 @_edge
-def bench(data: Path | None, limit: int | None, cold_runs: int, fmt: str, output: str | None) -> None:
+def bench(
+    data: Path | None, limit: int | None, cold_runs: int, fmt: str, output: str | None, corpus: bool
+) -> None:
     """Speed figures: cold start, articles per second per stage, and the bare-spaCy floor.
 
     Cold start is `storydiff compare` on two reports in a fresh process (wall
@@ -250,18 +260,38 @@ def bench(data: Path | None, limit: int | None, cold_runs: int, fmt: str, output
     the evaluation data, stage by stage, against bare spaCy parsing of the
     same articles with the same model.
 
+    With --ingest: ingest throughput (articles per second, per stage) of a
+    2,000-article dump into a fresh corpus with 1 and 2 workers, then the story
+    clustering B-cubed F1 of each evaluation set through the corpus.
+
     \b
     Example:
       storydiff bench --data ../shared/eval
       storydiff bench --limit 50 --cold-runs 1 -f markdown
+      storydiff bench --ingest -f markdown
     """
+    if corpus:
+        text = render_ingest_bench(
+            run_ingest_bench(
+                data or default_data_dir(),
+                limit=limit or MIN_INGEST_ARTICLES,
+                progress=lambda msg: click.echo(msg, err=True),
+            ),
+            fmt,
+        )
+        _write_text(text, output)
+        return
     result = run_bench(
         data or default_data_dir(),
         limit=limit,
         cold_runs=cold_runs,
         progress=lambda msg: click.echo(msg, err=True),
     )
-    text = render_bench(result, fmt)
+    _write_text(render_bench(result, fmt), output)
+
+
+def _write_text(text: str, output: str | None) -> None:
+    """Print ``text``; with ``output`` also write it to that file."""
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)

@@ -94,7 +94,7 @@ def _read(tp: Any, data: Any) -> Any:
         if len(args) != len(data):
             raise ValueError(f"expected {len(args)} items for {tp}, found {len(data)}")
         return tuple(_read(a, item) for a, item in zip(args, data, strict=True))
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {tp.__name__}, found {type(data).__name__}")
         hints = _hints(tp)

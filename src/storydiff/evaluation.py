@@ -42,12 +42,15 @@ from .records import Article
 __all__ = [
     "EVAL_RENDERERS",
     "TASKS",
+    "ClusterPool",
     "ErrorType",
     "EvalResult",
     "EvalSettings",
     "TaskResult",
+    "cluster_pools",
     "default_data_dir",
     "evaluate",
+    "score_clustering",
     "write_results",
 ]
 
@@ -556,7 +559,7 @@ def _same_value(scorer: ModuleType, a: Any, b: Any) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pool:
+class ClusterPool:
     """Articles from several stories with the gold story of each."""
 
     name: str
@@ -565,18 +568,24 @@ class _Pool:
     ordered: bool = False  # already in publication order
 
 
+def cluster_pools(data: Path) -> tuple[list[ClusterPool], list[str]]:
+    """The story-clustering sets under ``data`` (ECB+, NewsWCL50, MEANTIME, NeuS), and why any is missing."""
+    pools, missing = [], []
+    for reader in (_ecbplus_pool, _newswcl50_pool, _meantime_pool, _neus_pool):
+        pool, why = reader(data)
+        if pool is None:
+            missing.append(f"clusters: {why}")
+        else:
+            pools.append(pool)
+    return pools, missing
+
+
 def _eval_clusters(
     settings: EvalSettings, work: Path, say: Callable[[str], None]
 ) -> tuple[list[TaskResult], list[str]]:
     from .stories import cluster_articles
 
-    pools, missing = [], []
-    for reader in (_ecbplus_pool, _newswcl50_pool, _meantime_pool, _neus_pool):
-        pool, why = reader(settings.data)
-        if pool is None:
-            missing.append(f"clusters: {why}")
-        else:
-            pools.append(pool)
+    pools, missing = cluster_pools(settings.data)
     rows, figures = [], {}
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
@@ -590,11 +599,7 @@ def _eval_clusters(
         say(f"clusters: {pool.name} ({len(articles)} articles)")
         predicted = cluster_articles(articles)
         gold = {a.id: pool.gold[a.id] for a in articles}
-        gold_path = work / f"clusters-{pool.name}.gold.json"
-        pred_path = work / f"clusters-{pool.name}.pred.json"
-        gold_path.write_text(json.dumps(gold, indent=0), encoding="utf-8")
-        pred_path.write_text(json.dumps(predicted, indent=0), encoding="utf-8")
-        res = _last_json_line(_run_scorer(settings.data, "score_clusters.py", [gold_path, pred_path]))
+        res = score_clustering(settings.data, work, pool.name, gold, predicted)
         figures[pool.name] = res
         rows.append(
             (
@@ -627,6 +632,17 @@ def _eval_clusters(
             seconds=round(time.perf_counter() - started, 1),
         )
     ], missing
+
+
+def score_clustering(
+    data: Path, work: Path, name: str, gold: Mapping[str, str], predicted: Mapping[str, str]
+) -> dict[str, Any]:
+    """Score a grouping with the data's ``score_clusters.py`` (its files go to ``work``); the figures."""
+    gold_path = work / f"clusters-{name}.gold.json"
+    pred_path = work / f"clusters-{name}.pred.json"
+    gold_path.write_text(json.dumps(gold, indent=0), encoding="utf-8")
+    pred_path.write_text(json.dumps(predicted, indent=0), encoding="utf-8")
+    return _last_json_line(_run_scorer(data, "score_clusters.py", [gold_path, pred_path]))
 
 
 def _stratified(articles: list[Article], gold: Mapping[str, str], limit: int) -> list[Article]:
@@ -678,7 +694,7 @@ def _cluster_errors(
             )
 
 
-def _ecbplus_pool(data: Path) -> tuple[_Pool | None, str]:
+def _ecbplus_pool(data: Path) -> tuple[ClusterPool | None, str]:
     folder = data / "ecbplus"
     stories_path, text = folder / "stories.json", folder / "text"
     if not stories_path.is_file() or not text.is_dir():
@@ -691,10 +707,10 @@ def _ecbplus_pool(data: Path) -> tuple[_Pool | None, str]:
             articles.append(Article(id=key, text=path.read_text(encoding="utf-8"), path=str(path)))
     if not articles:
         return None, f"no texts for {stories_path} under {text}"
-    return _Pool("ecbplus-stories", tuple(articles), {a.id: str(stories[a.id]) for a in articles}), ""
+    return ClusterPool("ecbplus-stories", tuple(articles), {a.id: str(stories[a.id]) for a in articles}), ""
 
 
-def _newswcl50_pool(data: Path) -> tuple[_Pool | None, str]:
+def _newswcl50_pool(data: Path) -> tuple[ClusterPool | None, str]:
     text = data / "newswcl50" / "text"
     if not text.is_dir():
         return None, f"{text} not found"
@@ -702,10 +718,10 @@ def _newswcl50_pool(data: Path) -> tuple[_Pool | None, str]:
         Article(id=f"{p.parent.name}/{p.stem}", text=p.read_text(encoding="utf-8"), path=str(p))
         for p in sorted(text.glob("*/*.txt"))
     ]
-    return _Pool("newswcl50", tuple(articles), {a.id: a.id.split("/")[0] for a in articles}), ""
+    return ClusterPool("newswcl50", tuple(articles), {a.id: a.id.split("/")[0] for a in articles}), ""
 
 
-def _meantime_pool(data: Path) -> tuple[_Pool | None, str]:
+def _meantime_pool(data: Path) -> tuple[ClusterPool | None, str]:
     path = data / "meantime" / "meantime_dev.conll"
     if not path.is_file():
         return None, f"{path} not found"
@@ -719,13 +735,13 @@ def _meantime_pool(data: Path) -> tuple[_Pool | None, str]:
         Article(id=doc, text="\n".join(" ".join(words) for _, words in sorted(sents.items())))
         for doc, sents in sorted(tokens.items())
     ]
-    return _Pool("meantime", tuple(articles), {a.id: a.id.split("/")[0] for a in articles}), ""
+    return ClusterPool("meantime", tuple(articles), {a.id: a.id.split("/")[0] for a in articles}), ""
 
 
 _NEUS_PART = re.compile(r"TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<body>.*)", re.S)
 
 
-def _neus_pool(data: Path) -> tuple[_Pool | None, str]:
+def _neus_pool(data: Path) -> tuple[ClusterPool | None, str]:
     path = data / "neus" / "val.source"
     if not path.is_file():
         return None, f"{path} not found"
@@ -738,7 +754,7 @@ def _neus_pool(data: Path) -> tuple[_Pool | None, str]:
             doc = f"{n}/{k}"
             articles.append(Article(id=doc, text=f"{m['title']}\n{m['body']}", title=m["title"]))
             gold[doc] = str(n)
-    return _Pool("neus", tuple(articles), gold), ""
+    return ClusterPool("neus", tuple(articles), gold), ""
 
 
 # -- 4. compare -------------------------------------------------------------------

@@ -45,6 +45,7 @@ import json
 import logging
 import os
 import re
+import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ from xml.sax import SAXException
 
 import feedparser
 from warcio.archiveiterator import WARCIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from storydiff.errors import InputError, UnsupportedLanguage
 from storydiff.fetch import Fetcher, FetchResult, too_large_message
@@ -108,6 +110,8 @@ SKIP_CHUNK_BYTES = 65_536
 # How much of a file or body is looked at to tell what it is: the XML prolog,
 # a doctype and comments fit well within it in any real feed or list.
 SNIFF_BYTES = 4096
+# The reason for a WARC record whose headers stop half-way (a truncated file) or make no sense.
+CUT_HEADERS = "a record's headers are cut short or malformed"
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -266,7 +270,7 @@ class _Harvester:
             elif path.is_dir():
                 yield from self._directory(spec, path)
             else:
-                yield from self._file(spec, path, article_id=path.stem)
+                yield from self._file(spec, path, article_id=_strip_suffixes(path.name))
 
     def _directory(self, label: str, root: Path) -> Iterator[HarvestItem]:
         files = _directory_files(root)
@@ -417,7 +421,8 @@ class _Harvester:
         headers = {"content-location": base_url} if base_url else {}
         parsed: Any = feedparser.parse(data, response_headers=headers)
         problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-        if not parsed.get("version") or (isinstance(problem, SAXException) and not parsed.entries):
+        linked = [entry for entry in parsed.entries if _clean(entry.get("link"))]
+        if not parsed.get("version") or (isinstance(problem, SAXException) and not linked):
             detail = f" ({_first_line(problem)})" if problem else ""
             yield Rejection(
                 label,
@@ -571,12 +576,12 @@ class _Harvester:
 
     def _jsonl_record(self, source: str, line: bytes, *, label: str, id_base: str) -> HarvestItem:
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip(b"\r\n"))
         except UnicodeDecodeError:
             return Rejection(source, "is not UTF-8 text; save the file as UTF-8")
         except json.JSONDecodeError as exc:
             return Rejection(
-                source, f"is not valid JSON ({exc.msg} at column {exc.colno}); write one JSON object per line"
+                source, f"is not valid JSON ({exc.msg}: column {exc.colno}); write one JSON object per line"
             )
         if not isinstance(record, dict):
             return Rejection(
@@ -841,6 +846,7 @@ class _ArchiveStream:
             gzip.GzipFile(fileobj=handle, mode="rb") if magic == _GZIP_MAGIC else handle
         )
         self._head = b""
+        self._damage: _DamagedArchive | None = None
         self.position = 0  # bytes handed out so far
 
     def peek(self, size: int) -> bytes:
@@ -870,12 +876,29 @@ class _ArchiveStream:
             self._stream.close()
 
     def _read(self, size: int) -> bytes:
-        try:
-            return self._stream.read(size)
-        except EOFError:
-            raise _DamagedArchive("the file ends in the middle of a record") from None
-        except (OSError, zlib.error) as exc:
-            raise _DamagedArchive(str(exc) or type(exc).__name__) from None
+        """Up to ``size`` bytes: those before a damaged spot first, the error on the read after."""
+        if self._damage is not None:
+            raise self._damage
+        wanted = size if size >= 0 else sys.maxsize
+        parts: list[bytes] = []
+        got = 0
+        while got < wanted:
+            try:
+                # read1: one step at a time, so what decompressed before the damage is not lost with it.
+                chunk = self._stream.read1(min(wanted - got, SKIP_CHUNK_BYTES))
+            except EOFError:
+                self._damage = _DamagedArchive("the file ends in the middle of a record")
+                break
+            except (OSError, zlib.error) as exc:
+                self._damage = _DamagedArchive(str(exc) or type(exc).__name__)
+                break
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        if not parts and self._damage is not None:
+            raise self._damage
+        return b"".join(parts)
 
 
 class _ArchiveRecords:
@@ -891,20 +914,17 @@ class _ArchiveRecords:
         while True:
             try:
                 record = next(records)
+                page = self._page(record)
             except StopIteration:
                 break
             except _DamagedArchive:
                 raise
-            except Exception as exc:
-                # warcio reports malformed records with assorted exceptions (ArchiveLoadFailed,
-                # AttributeError on a header cut in half): any of them means damage here.
+            except ArchiveLoadFailed as exc:
                 raise _DamagedArchive(_first_line(exc)) from None
-            try:
-                page = self._page(record)
-            except _DamagedArchive:
-                raise
-            except Exception as exc:
-                raise _DamagedArchive(_first_line(exc)) from None
+            except Exception:
+                # warcio trips over a header cut in half with assorted built-in errors
+                # (AttributeError on a missing value, ValueError on a bad number).
+                raise _DamagedArchive(CUT_HEADERS) from None
             self.count += 1
             if page is not None:
                 yield page
@@ -913,8 +933,12 @@ class _ArchiveRecords:
             raise _DamagedArchive("the file ends in the middle of a record")
 
     def _page(self, record: Any) -> _WarcPage | None:
-        if record.rec_headers.get_header("Content-Length") is None:
-            raise _DamagedArchive("a record has no Content-Length header")
+        if not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+            # Headers cut off by the end of a truncated file look the same; for a cut
+            # gzip member reading on raises, and says so more plainly.
+            while self.stream.read(SKIP_CHUNK_BYTES):
+                pass
+            raise _DamagedArchive(CUT_HEADERS)
         page = None
         http = record.http_headers
         if record.rec_type == "response" and http is not None and http.get_statuscode() == "200":
@@ -989,7 +1013,7 @@ class _JsonlFields:
         """Read the fields; ValueError with the reason a user can act on for a field of the wrong type."""
         raw_id = record.get("id")
         if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, str | int)):
-            raise ValueError('"id" is not a string or a number; give each record a string id or none')
+            raise ValueError(f'"id" is {_json_type(raw_id)}; give each record a string or a number as its id')
         published = None
         for name in JSONL_DATE_FIELDS:
             value = _string_field(record, name)
@@ -998,25 +1022,33 @@ class _JsonlFields:
                 break
         return cls(
             id=_clean(str(raw_id)) if raw_id is not None else None,
-            text=_string_field(record, "text"),
+            text=_string_field(record, "text"),  # as given: offsets will point into it
             html=_string_field(record, "html"),
-            url=_string_field(record, "url"),
-            title=_string_field(record, "title"),
-            outlet=next(
-                (v for n in JSONL_OUTLET_FIELDS if (v := _string_field(record, n)) is not None), None
-            ),
+            url=_clean(_string_field(record, "url")),
+            title=_clean(_string_field(record, "title")),
+            outlet=next((_clean(v) for n in JSONL_OUTLET_FIELDS if (v := _string_field(record, n))), None),
             published=published,
-            author=_string_field(record, "author"),
+            author=_clean(_string_field(record, "author")),
         )
 
 
 def _string_field(record: dict[str, Any], name: str) -> str | None:
+    """A field's string as given, None when absent or blank; ValueError when it is not a string."""
     value = record.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f'"{name}" is a {type(value).__name__}, not a string; give it as a JSON string')
-    return value.strip() or None
+        raise ValueError(f'"{name}" is {_json_type(value)}, not a string; give it as a JSON string')
+    return value if value.strip() else None
+
+
+def _json_type(value: object) -> str:
+    """What a JSON value is, in JSON's words: ``a number``, ``a list``, ``an object``."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def _record_date(name: str, value: str) -> str:

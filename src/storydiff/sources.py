@@ -499,8 +499,9 @@ def article_from_fetch(
     ``application/octet-stream``); the id defaults to :func:`url_id` of the
     final URL and the outlet, when neither the page nor ``metadata`` names one,
     is the host. A page outlet that is only its host name (trafilatura's
-    fallback) gives way to ``metadata.outlet``. Raises :class:`EmptyInput` for an empty body and
-    :class:`BinaryInput` for a type that is not text or HTML.
+    fallback) gives way to ``metadata.outlet``. Raises :class:`EmptyInput`
+    for an empty body and :class:`BinaryInput` for a type that is not text or
+    HTML.
     """
     if not result.content.strip():
         raise EmptyInput("the page is empty; check the address")

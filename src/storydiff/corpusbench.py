@@ -1,0 +1,250 @@
+"""The corpus benchmark: ingest throughput with 1 and 2 workers, and story clustering through the corpus.
+
+:func:`run_ingest_bench` builds a JSON Lines dump of at least
+:data:`MIN_INGEST_ARTICLES` articles from the evaluation data (the story-clustering
+sets, topped up with PolNeAR's texts), ingests it into a fresh SQLite corpus
+once per worker count, and reports articles per second overall and per stage
+(harvest + store, analysis, clustering, reports).
+
+It then scores the stories the corpus made against the gold stories of each
+clustering set with the data's own ``score_clusters.py``, beside the in-memory
+clusterer fed the same stored features in the same order: the clustering
+figures of ``storydiff eval`` must hold when articles arrive one by one through
+the corpus. Each set is shuffled with the evaluation's seed (the sets carry no
+publication dates), so the order is the one ``storydiff eval`` uses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from .corpus import LocalAnalyzer, ingest
+from .errors import SettingsError
+from .evaluation import CLUSTER_SEED, ClusterPool, cluster_pools, score_clustering
+from .records import Article
+from .store import open_store
+from .stories import StoryClusterer
+
+__all__ = ["MIN_INGEST_ARTICLES", "IngestBenchResult", "IngestRun", "render_ingest_bench", "run_ingest_bench"]
+
+# The issue asks for "a corpus of at least 2,000 articles".
+MIN_INGEST_ARTICLES = 2000
+STAGES = ("harvest", "analyze", "cluster", "report")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    """One ingest of the whole dump with ``workers`` analysis processes."""
+
+    workers: int
+    articles: int
+    seconds: float
+    stages: tuple[tuple[str, float], ...]
+    stories: int
+
+    @property
+    def per_second(self) -> float:
+        """Articles per second, end to end."""
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class IngestBenchResult:
+    """Ingest runs and the clustering scores through the corpus."""
+
+    corpus: str
+    cores: int
+    runs: tuple[IngestRun, ...]
+    clustering: tuple[tuple[str, int, float, float], ...]  # set, docs, corpus B3 F1, in-memory B3 F1
+
+
+def build_dump(
+    data: Path, limit: int, *, seed: int = CLUSTER_SEED
+) -> tuple[list[Article], dict[str, ClusterPool]]:
+    """The benchmark's articles (clustering sets, each shuffled, then PolNeAR) and the sets by name."""
+    pools, _ = cluster_pools(data)
+    articles: list[Article] = []
+    by_name = {}
+    for pool in pools:
+        members = list(pool.articles)
+        if not pool.ordered:
+            random.Random(seed).shuffle(members)
+        articles += [Article(id=f"{pool.name}/{a.id}", text=a.text, title=a.title) for a in members]
+        by_name[pool.name] = pool
+        if len(articles) >= limit:
+            break
+    for path in sorted((data / "polnear").glob("*/text/*.txt")) + sorted((data / "polnear").glob("*/*.txt")):
+        if len(articles) >= limit:
+            break
+        articles.append(Article(id=f"polnear/{path.stem}", text=path.read_text(encoding="utf-8")))
+    articles = articles[:limit]  # a short trial run takes the first sets' articles only
+    if len(articles) < limit:
+        raise SettingsError(
+            f"the evaluation data holds {len(articles)} articles; the ingest benchmark needs {limit}. "
+            "Point --data at the full evaluation data or lower --limit",
+            input=str(data),
+            stage="bench",
+        )
+    return articles, by_name
+
+
+def _sources(articles: Sequence[Article]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for a in articles:
+        name = a.id.split("/", 1)[0]
+        counts[name] = counts.get(name, 0) + 1
+    return list(counts.items())
+
+
+def _write_dump(articles: Sequence[Article], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for a in articles:
+            record: dict[str, Any] = {"id": a.id, "text": a.text}
+            if a.title:
+                record["title"] = a.title
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def run_ingest_bench(
+    data: Path,
+    *,
+    limit: int = MIN_INGEST_ARTICLES,
+    workers: Sequence[int] = (1, 2),
+    progress: Progress = lambda _msg: None,
+) -> IngestBenchResult:
+    """Ingest the dump once per worker count; then score the last corpus's stories per clustering set."""
+    articles, pools = build_dump(data, limit)
+    runs = []
+    clustering: list[tuple[str, int, float, float]] = []
+    with tempfile.TemporaryDirectory(prefix="storydiff-bench-") as tmp:
+        work = Path(tmp)
+        dump = work / "dump.jsonl"
+        _write_dump(articles, dump)
+        for n in workers:
+            progress(f"ingest: {len(articles)} articles with {n} worker(s)")
+            db = work / f"corpus-{n}.db"
+            timings: dict[str, float] = {}
+            analyzer = LocalAnalyzer(n)
+            start = perf_counter()
+            try:
+                with open_store(db) as store:
+                    summary = ingest([str(dump)], store, analyzer=analyzer, timings=timings)
+                    stories = len(store.stories())
+            finally:
+                analyzer.close()
+            seconds = perf_counter() - start
+            runs.append(
+                IngestRun(n, summary.new, seconds, tuple((s, timings.get(s, 0.0)) for s in STAGES), stories)
+            )
+            progress(f"ingest: {summary.new / seconds:.2f} articles/s with {n} worker(s)")
+        progress("clustering: scoring the corpus's stories per set")
+        with open_store(work / f"corpus-{workers[-1]}.db") as store:
+            clustering = _score_sets(store, pools, [a.id for a in articles], data, work)
+    return IngestBenchResult(
+        corpus=f"{len(articles)} articles: " + ", ".join(f"{n} {name}" for name, n in _sources(articles)),
+        cores=os.cpu_count() or 1,
+        runs=tuple(runs),
+        clustering=tuple(clustering),
+    )
+
+
+def _score_sets(
+    store: Any, pools: dict[str, ClusterPool], dump_ids: Sequence[str], data: Path, work: Path
+) -> list[tuple[str, int, float, float]]:
+    """B-cubed F1 of the corpus's stories and of the in-memory clusterer on the same features, per set."""
+    stored = store.articles()
+    # the harvester names a JSON Lines record "dump.jsonl:LINE"; line N holds dump_ids[N - 1]
+    ids = {s.id: dump_ids[int(s.source.rsplit(":", 1)[1]) - 1] for s in stored}
+    memberships = store.memberships()
+    memory = StoryClusterer()
+    for f in store.features([s.id for s in stored]):  # no dates: the ingest clustered them in id order
+        memory.add_features(f)
+    in_memory = memory.assignments()
+    rows = []
+    for name, pool in pools.items():
+        prefix = f"{name}/"
+        members = {i: doc[len(prefix) :] for i, doc in ids.items() if doc.startswith(prefix)}
+        gold = {doc: pool.gold[doc] for doc in members.values()}
+        corpus_pred = {doc: memberships.get(i, f"unclustered-{i}") for i, doc in members.items()}
+        memory_pred = {doc: in_memory.get(str(i), f"unclustered-{i}") for i, doc in members.items()}
+        corpus_f1 = score_clustering(data, work, f"{name}-corpus", gold, corpus_pred)["b3"]["F1"]
+        memory_f1 = score_clustering(data, work, f"{name}-memory", gold, memory_pred)["b3"]["F1"]
+        rows.append((name, len(members), float(corpus_f1), float(memory_f1)))
+    return rows
+
+
+def render_ingest_bench(result: IngestBenchResult, fmt: str = "table") -> str:
+    """The figures as a plain table, Markdown or JSON."""
+    if fmt == "json":
+        data = {
+            "corpus": result.corpus,
+            "cores": result.cores,
+            "runs": [
+                {
+                    "workers": r.workers,
+                    "articles": r.articles,
+                    "seconds": round(r.seconds, 1),
+                    "articles_per_second": round(r.per_second, 2),
+                    "stages": {s: round(t, 1) for s, t in r.stages},
+                    "stories": r.stories,
+                }
+                for r in result.runs
+            ],
+            "clustering_b3_f1": [
+                {"set": s, "docs": n, "corpus": c, "in_memory": m} for s, n, c, m in result.clustering
+            ],
+        }
+        return json.dumps(data, indent=2) + "\n"
+    md = fmt == "markdown"
+    lines = [f"Ingest benchmark: {result.corpus}, {result.cores} cores", ""]
+    header = ["workers", "articles", "seconds", "articles/s", *(f"{s} s" for s in STAGES), "stories"]
+    lines += _table(
+        header,
+        [
+            [
+                str(r.workers),
+                str(r.articles),
+                f"{r.seconds:.0f}",
+                f"{r.per_second:.2f}",
+                *(f"{t:.0f}" for _, t in r.stages),
+                str(r.stories),
+            ]
+            for r in result.runs
+        ],
+        md,
+    )
+    if len(result.runs) >= 2 and result.runs[0].per_second:
+        lines += [
+            "",
+            f"speed-up {result.runs[0].workers} -> {result.runs[-1].workers} workers: "
+            f"{result.runs[-1].per_second / result.runs[0].per_second:.2f}x",
+        ]
+    lines += ["", "Story clustering through the corpus (B-cubed F1, one article at a time):", ""]
+    lines += _table(
+        ["set", "docs", "corpus", "in-memory clusterer"],
+        [[s, str(n), f"{c:.1f}", f"{m:.1f}"] for s, n, c, m in result.clustering],
+        md,
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
+    if markdown:
+        return [
+            "| " + " | ".join(header) + " |",
+            "|" + "|".join("---" for _ in header) + "|",
+            *("| " + " | ".join(r) + " |" for r in rows),
+        ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    fmt_row = "  ".join("{:>%d}" % w for w in widths)  # noqa: UP031 - a width pattern, not a message
+    return [fmt_row.format(*header), *(fmt_row.format(*r) for r in rows)]
