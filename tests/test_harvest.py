@@ -452,7 +452,7 @@ def test_a_url_spec_the_corpus_holds_is_not_fetched(loopback: Loopback, fetcher:
     assert loopback.hits["/news/tram.html"] == 0
 
 
-def test_a_harvest_without_a_fetcher_makes_and_closes_its_own(loopback: Loopback) -> None:  # noqa: F811
+def test_a_harvest_without_a_fetcher_makes_its_own(loopback: Loopback) -> None:  # noqa: F811
     tram = loopback.serve("/news/tram.html", body=page("tram"))
     missing = loopback.url("/nowhere.html")
     items = collect([tram, missing])

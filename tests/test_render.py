@@ -1061,9 +1061,28 @@ def test_contract_document_example_is_a_valid_report():
         assert text[at["content_start"] : at["content_end"]] == at["content"]
         assert at["speaker"] in text[at["speaker_start"] : at["speaker_end"]]
     # every key documented in a table is one the renderer writes, and the other way round
+    doc = doc.split("\n## Story reports\n")[0]
     documented = set(re.findall(r"^\| `(\w+)`(?:, `(\w+)`)? \|", doc, re.M))
     names = {name for pair in documented for name in pair if name}
     written = set(data) | {k for a in data["articles"] for k in a} | set(data["conflicts"][0])
     written |= set(data["conflicts"][0]["statements"][0]) | set(data["attributions"][0])
     written |= set(data["rejected"][0])
     assert names == written
+
+
+def test_contract_document_story_example_is_a_valid_story_report():
+    # the story report section documents exactly the keys a story report adds, and its example reads back
+    doc = (Path(__file__).parents[1] / "docs" / "json-contract.md").read_text(encoding="utf-8")
+    story_doc = doc.split("\n## Story reports\n")[1]
+    block = re.search(r"```json\n(.*?)```", story_doc, re.S)
+    assert block
+    data = json.loads(block.group(1))
+    assert report_to_dict(report_from_dict(data)) == data
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    for entry in data["timeline"]:
+        s = entry["statement"]
+        assert texts[s["article"]][s["start"] : s["end"]] == s["text"]
+    documented = set(re.findall(r"^\| `(\w+)` \|", story_doc, re.M))
+    plain = set(report_to_dict(report_from_dict({**data, "story": None, "origins": [], "updates": [], "timeline": []})))
+    written = (set(data) - plain) | set(data["origins"][0]) | set(data["timeline"][0])
+    assert documented == written

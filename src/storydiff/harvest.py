@@ -217,7 +217,7 @@ class _Harvester:
         self._fetcher = fetcher
         self._own_fetcher = False
         self._used_ids: set[str] = set()
-        # Links already harvested in this run: a story listed by two feeds is fetched once.
+        # Links harvested in this run: a story listed by two feeds is fetched once (a failed one again).
         self._harvested_links: set[str] = set()
 
     def run(self, specs: Sequence[str]) -> Iterator[HarvestItem]:
@@ -338,12 +338,12 @@ class _Harvester:
             yield from self._feed(url, result.content, base_url=result.url)
             self._remember_feed(url, result)
         else:
-            self._harvested_links.add(url)
             try:
                 article = article_from_fetch(result, self.settings)
             except InputError as err:
                 yield Rejection(url, err.message)
                 return
+            self._harvested_links.add(url)
             yield Document(url, article, raw=result.content, content_type=result.mime or None)
 
     # ----------------------------------------------------------------- OPML and feeds
@@ -444,14 +444,16 @@ class _Harvester:
             if self._is_known(link):
                 yield KnownItem(source, link)
                 continue
-            self._harvested_links.add(link)
             metadata = Metadata(
                 title=_clean(entry.get("title")),
                 outlet=feed_title or strip_www(urlsplit(link).hostname or "") or None,
                 published=_entry_date(entry),
                 author=_entry_author(entry),
             )
-            yield self._entry(source, link, entry, metadata)
+            item = self._entry(source, link, entry, metadata)
+            if isinstance(item, Document):
+                self._harvested_links.add(link)
+            yield item
 
     def _entry(self, source: str, link: str, entry: Any, metadata: Metadata) -> HarvestItem:
         """The page an entry links to; the entry's own text when the page gives no article."""
