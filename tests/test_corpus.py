@@ -241,3 +241,130 @@ def test_cli_errors_are_one_line(tmp_path, args, message):
 def test_cli_stories_on_an_empty_corpus_says_how_to_fill_it(tmp_path):
     result = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "news.db")])
     assert result.exit_code == 0 and "storydiff ingest" in result.stdout
+
+
+# --- feeds over HTTP on loopback -----------------------------------------------------------------
+
+
+class _Site:
+    """A news site on 127.0.0.1: an RSS feed with an ETag and one HTML page per item; logs requests."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, bytes] = {}
+        self.items: list[tuple[str, str, str]] = []  # (path, title, RFC 822 date)
+        self.log: list[tuple[str, str | None]] = []  # (path, If-None-Match)
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                site.log.append((self.path, self.headers.get("If-None-Match")))
+                if self.path == "/rss.xml":
+                    body, etag = site.feed()
+                    if self.headers.get("If-None-Match") == etag:
+                        self.send_response(304)
+                        self.send_header("ETag", etag)
+                        self.end_headers()
+                        return
+                    self._send(200, body, "application/rss+xml", etag)
+                elif self.path in site.pages:
+                    self._send(200, site.pages[self.path], "text/html; charset=utf-8")
+                else:
+                    self._send(404, b"not found", "text/plain")
+
+            def _send(self, status: int, body: bytes, mime: str, etag: str | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", mime)
+                self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def add(self, path: str, title: str, date: str, paragraphs: list[str]) -> None:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        self.pages[path] = (
+            f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{body}</article></body></html>"
+        ).encode()
+        self.items.append((path, title, date))
+
+    def feed(self) -> tuple[bytes, str]:
+        entries = "".join(
+            f"<item><title>{t}</title><link>{self.base}{p}</link><pubDate>{d}</pubDate></item>"
+            for p, t, d in self.items
+        )
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Herald</title>'
+            f"<link>{self.base}/</link>{entries}</channel></rss>"
+        ).encode()
+        return body, f'"v{len(self.items)}"'
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site():
+    s = _Site()
+    yield s
+    s.close()
+
+
+def _paragraphs(line_number: int) -> list[str]:
+    record = json.loads(DUMP.read_text(encoding="utf-8").splitlines()[line_number - 1])
+    return record["text"].split("\n")
+
+
+def test_cli_feeds_from_opml_then_watch_uses_conditional_requests(tmp_path, site):
+    site.add("/flood.html", "Thousands evacuated as Vell floods Port Amsel", "Tue, 05 Mar 2024 08:00:00 GMT", _paragraphs(1))
+    site.add("/fire.html", "Fire at Halvard paint factory", "Mon, 04 Mar 2024 09:00:00 GMT", _paragraphs(3))
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>news</title></head><body>'
+        f'<outline text="Harbour Herald" type="rss" xmlUrl="{site.base}/rss.xml"/></body></opml>',
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "news.db")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", str(opml), "--db", db, "--workers", "1", "--no-progress"])
+    assert first.exit_code == 0, first.output
+    assert "2 new" in first.stderr
+    with open_store(db) as s:
+        urls = {a.article.url for a in s.articles()}
+        assert urls == {f"{site.base}/flood.html", f"{site.base}/fire.html"}
+        assert len(s.stories()) == 2
+        fire = next(a for a in s.articles() if a.article.url.endswith("/fire.html"))
+        assert fire.article.published == "2024-03-04"
+        assert s.raw(fire.id)[0].startswith(b"<!doctype html>")
+    site.log.clear()
+
+    # two polls, nothing new: one conditional feed request each, answered 304, no page fetched
+    watched = runner.invoke(
+        cli, ["watch", str(opml), "--db", db, "--every", "0.1s", "--times", "2", "--workers", "1", "--no-progress"]
+    )
+    assert watched.exit_code == 0, watched.output
+    assert site.log == [("/rss.xml", '"v2"'), ("/rss.xml", '"v2"')]
+    assert watched.stderr.count("0 new") == 2
+
+    # a new item: only its page is fetched; the story it belongs to grows
+    site.add("/fire-2.html", "Halvard fire: five workers hurt", "Tue, 05 Mar 2024 10:00:00 GMT", _paragraphs(7))
+    site.log.clear()
+    again = runner.invoke(cli, ["ingest", str(opml), "--db", db, "--workers", "1", "--no-progress"])
+    assert again.exit_code == 0, again.output
+    assert [p for p, _ in site.log] == ["/rss.xml", "/fire-2.html"]
+    with open_store(db) as s:
+        sizes = sorted(row.articles for row in s.stories())
+        assert sizes == [1, 2]
+        assert s.integrity_problems() == []
