@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pgserver import INSTALL_HINT, start_server
 
+from pgserver import INSTALL_HINT, start_server
 from storydiff.cli import cli
 from storydiff.corpus import DaskAnalyzer, LocalAnalyzer, ingest, merge_stories, split_story, story_report
 from storydiff.errors import SettingsError, StoreError
@@ -53,8 +53,10 @@ def _postgres_store(server: str) -> Store:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
-    s = open_store(tmp_path / "news.db") if request.param == "sqlite" else _postgres_store(
-        request.getfixturevalue("postgres_url")
+    s = (
+        open_store(tmp_path / "news.db")
+        if request.param == "sqlite"
+        else _postgres_store(request.getfixturevalue("postgres_url"))
     )
     yield s
     assert s.integrity_problems() == []
@@ -123,7 +125,8 @@ def test_merge_and_split_by_hand(store: Store):
     ingest([str(DUMP)], store)
     flood, fire = sorted(store.stories(), key=lambda r: r.articles)
     state = merge_stories(store, [fire.id, flood.id])
-    assert len(state.members) == 5 and [r.id for r in store.stories()] == [fire.id]
+    assert len(state.members) == 5
+    assert [r.id for r in store.stories()] == [fire.id]
     assert store.stale_stories() == [fire.id]
     flood_ids = [a.id for a in store.story_articles(fire.id) if a.article.url in FLOOD]
     rest, new = split_story(store, fire.id, flood_ids)
@@ -162,7 +165,17 @@ def test_killed_ingest_loses_nothing_and_the_next_run_finishes(tmp_path):
     for n in range(6):
         shutil.copy(DUMP, folder / f"part-{n}.jsonl")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "storydiff.cli", "ingest", str(folder), "--db", str(db_path), "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "storydiff.cli",
+            "ingest",
+            str(folder),
+            "--db",
+            str(db_path),
+            "--workers",
+            "1",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -182,7 +195,8 @@ def test_killed_ingest_loses_nothing_and_the_next_run_finishes(tmp_path):
         assert s.runs()[0].status == "running"  # killed, never marked done
         summary = ingest([str(folder)], s)
         assert summary.status == "done"
-        assert s.pending_analysis() == [] and s.unclustered() == []
+        assert s.pending_analysis() == []
+        assert s.unclustered() == []
         assert s.article_count() == 5  # the same five reports, stored once
         assert sorted(_groups(s).values(), key=len) == [FLOOD, FIRE]
         assert s.integrity_problems() == []
@@ -196,7 +210,8 @@ def test_cli_ingest_stories_report(tmp_path):
     db = str(tmp_path / "news.db")
     result = runner.invoke(cli, ["ingest", str(DUMP), "--db", db, "--workers", "1", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "5 new" in result.stderr and "2 rejected" in result.stderr
+    assert "5 new" in result.stderr
+    assert "2 rejected" in result.stderr
     assert f"rejected: {DUMP}:4:" in result.stderr
 
     listed = runner.invoke(cli, ["stories", "--db", db, "--format", "json"])
@@ -208,13 +223,17 @@ def test_cli_ingest_stories_report(tmp_path):
     assert all({"id", "path", "url", "outlet", "published"} <= set(i) for i in fire["items"])
 
     table = runner.invoke(cli, ["stories", "--db", db])
-    assert table.exit_code == 0 and fire["id"] in table.stdout and "Halvard" in table.stdout
+    assert table.exit_code == 0
+    assert fire["id"] in table.stdout
+    assert "Halvard" in table.stdout
 
     html = runner.invoke(cli, ["report", fire["id"], "--db", db, "--format", "html"])
     assert html.exit_code == 0, html.output
-    assert html.stdout.lstrip().lower().startswith("<!doctype html>") and "Halvard" in html.stdout
+    assert html.stdout.lstrip().lower().startswith("<!doctype html>")
+    assert "Halvard" in html.stdout
     as_json = json.loads(runner.invoke(cli, ["report", fire["id"], "--db", db, "--format", "json"]).stdout)
-    assert as_json["story"] == fire["id"] and as_json["timeline"]
+    assert as_json["story"] == fire["id"]
+    assert as_json["timeline"]
 
 
 @pytest.mark.parametrize(
@@ -225,7 +244,10 @@ def test_cli_ingest_stories_report(tmp_path):
         # merging one story with itself
         (["stories", "merge", "story-1", "story-1"], "Error: give two or more different story ids"),
         # a watch interval that is not a duration
-        (["watch", "feeds.opml", "--every", "soon"], "Error: --every 'soon' is not a duration; write it like"),
+        (
+            ["watch", "feeds.opml", "--every", "soon"],
+            "Error: --every 'soon' is not a duration; write it like",
+        ),
     ],
 )
 def test_cli_errors_are_one_line(tmp_path, args, message):
@@ -240,7 +262,8 @@ def test_cli_errors_are_one_line(tmp_path, args, message):
 
 def test_cli_stories_on_an_empty_corpus_says_how_to_fill_it(tmp_path):
     result = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "news.db")])
-    assert result.exit_code == 0 and "storydiff ingest" in result.stdout
+    assert result.exit_code == 0
+    assert "storydiff ingest" in result.stdout
 
 
 # --- feeds over HTTP on loopback -----------------------------------------------------------------
@@ -328,7 +351,12 @@ def _paragraphs(line_number: int) -> list[str]:
 
 
 def test_cli_feeds_from_opml_then_watch_uses_conditional_requests(tmp_path, site):
-    site.add("/flood.html", "Thousands evacuated as Vell floods Port Amsel", "Tue, 05 Mar 2024 08:00:00 GMT", _paragraphs(1))
+    site.add(
+        "/flood.html",
+        "Thousands evacuated as Vell floods Port Amsel",
+        "Tue, 05 Mar 2024 08:00:00 GMT",
+        _paragraphs(1),
+    )
     site.add("/fire.html", "Fire at Halvard paint factory", "Mon, 04 Mar 2024 09:00:00 GMT", _paragraphs(3))
     opml = tmp_path / "feeds.opml"
     opml.write_text(
@@ -352,14 +380,29 @@ def test_cli_feeds_from_opml_then_watch_uses_conditional_requests(tmp_path, site
 
     # two polls, nothing new: one conditional feed request each, answered 304, no page fetched
     watched = runner.invoke(
-        cli, ["watch", str(opml), "--db", db, "--every", "0.1s", "--times", "2", "--workers", "1", "--no-progress"]
+        cli,
+        [
+            "watch",
+            str(opml),
+            "--db",
+            db,
+            "--every",
+            "0.1s",
+            "--times",
+            "2",
+            "--workers",
+            "1",
+            "--no-progress",
+        ],
     )
     assert watched.exit_code == 0, watched.output
     assert site.log == [("/rss.xml", '"v2"'), ("/rss.xml", '"v2"')]
     assert watched.stderr.count("0 new") == 2
 
     # a new item: only its page is fetched; the story it belongs to grows
-    site.add("/fire-2.html", "Halvard fire: five workers hurt", "Tue, 05 Mar 2024 10:00:00 GMT", _paragraphs(7))
+    site.add(
+        "/fire-2.html", "Halvard fire: five workers hurt", "Tue, 05 Mar 2024 10:00:00 GMT", _paragraphs(7)
+    )
     site.log.clear()
     again = runner.invoke(cli, ["ingest", str(opml), "--db", db, "--workers", "1", "--no-progress"])
     assert again.exit_code == 0, again.output

@@ -22,7 +22,7 @@ WIRE = [
     "Rescue teams used boats to reach families trapped on upper floors in the Kessin and Marrow neighbourhoods.",
     "Two people were taken to hospital with hypothermia, according to the city's health department.",
     "Mayor Ilse Brandvik said temporary shelters had been opened in three schools and a sports hall.",
-    "\"We are asking everyone in the marked zones to leave now and not to wait for the water,\" she told reporters.",
+    '"We are asking everyone in the marked zones to leave now and not to wait for the water," she told reporters.',
     "The national weather office has issued its highest warning for the region until Thursday morning.",
     "Rail services between Port Amsel and the capital were suspended after water covered the tracks at Dorn.",
     "Insurers said it was too early to estimate the damage, but local businesses reported flooded warehouses.",
@@ -38,7 +38,7 @@ INDEPENDENT = "\n".join(
         "Port Amsel residents spent Tuesday night in school gyms as the Vell flooded the harbour districts.",
         "Around 3,000 people left their homes, emergency officials said, after a levee gave way near the old port.",
         "In the Kessin district, volunteers in kayaks ferried pensioners to dry ground.",
-        "\"We are asking everyone in the marked zones to leave now and not to wait for the water,\" "
+        '"We are asking everyone in the marked zones to leave now and not to wait for the water," '
         "Mayor Ilse Brandvik said.",
         "Hospitals treated two people for hypothermia.",
         "Trains to the capital stopped running after the line at Dorn went under water.",
@@ -81,10 +81,12 @@ def test_reprint_is_a_copy_and_an_independent_report_is_not():
     index = NearDuplicateIndex()
     index.add(1, original)
     reprint = minhash(REPRINT)
-    assert reprint is not None and reprint.jaccard(original) >= 0.6
+    assert reprint is not None
+    assert reprint.jaccard(original) >= 0.6
     assert index.origin_of(reprint) == 1
     independent = minhash(INDEPENDENT)
-    assert independent is not None and independent.jaccard(original) < 0.3
+    assert independent is not None
+    assert independent.jaccard(original) < 0.3
     assert index.origin_of(independent) is None
 
 
@@ -107,4 +109,5 @@ def test_signatures_survive_the_database_and_rebuild_the_index():
     again = minhash_from_bytes(minhash_to_bytes(signature))
     assert again.jaccard(signature) == 1.0
     index = NearDuplicateIndex.from_stored([(5, minhash_to_bytes(signature), None)])
-    assert len(index) == 1 and index.origin_of(minhash(REPRINT)) == 5
+    assert len(index) == 1
+    assert index.origin_of(minhash(REPRINT)) == 5

@@ -1083,6 +1083,10 @@ def test_contract_document_story_example_is_a_valid_story_report():
         s = entry["statement"]
         assert texts[s["article"]][s["start"] : s["end"]] == s["text"]
     documented = set(re.findall(r"^\| `(\w+)` \|", story_doc, re.M))
-    plain = set(report_to_dict(report_from_dict({**data, "story": None, "origins": [], "updates": [], "timeline": []})))
+    plain = set(
+        report_to_dict(
+            report_from_dict({**data, "story": None, "origins": [], "updates": [], "timeline": []})
+        )
+    )
     written = (set(data) - plain) | set(data["origins"][0]) | set(data["timeline"][0])
     assert documented == written

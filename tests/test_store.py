@@ -10,8 +10,8 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pgserver import INSTALL_HINT, start_server
 
+from pgserver import INSTALL_HINT, start_server
 from storydiff import codec
 from storydiff.errors import StoreError
 from storydiff.records import (
@@ -57,7 +57,9 @@ def store(request, tmp_path):
 
 def _document(n: int, *, url: str | None = None, text: str | None = None, published: str | None = None):
     text = text or f"Report number {n} says the bridge over the river closed after a crack was found."
-    article = Article(id=f"a{n}", text=text, url=url, title=f"Report {n}", outlet="Daily Example", published=published)
+    article = Article(
+        id=f"a{n}", text=text, url=url, title=f"Report {n}", outlet="Daily Example", published=published
+    )
     return Document(source=f"input-{n}", article=article, raw=text.encode(), content_type="text/plain")
 
 
@@ -86,7 +88,7 @@ def test_newer_schema_is_refused_with_the_fix(tmp_path):
     db.execute("INSERT INTO schema_migrations VALUES (?, 'later')", (len(MIGRATIONS) + 1,))
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="written by a newer storydiff .* upgrade storydiff"):
+    with pytest.raises(StoreError, match=r"written by a newer storydiff .* upgrade storydiff"):
         open_store(path)
 
 
@@ -115,7 +117,9 @@ def test_unreachable_postgres_is_one_line_without_password():
     with pytest.raises(StoreError) as info:
         open_store("postgresql://reader:secret@127.0.0.1:1/news")
     text = str(info.value)
-    assert "secret" not in text and "could not connect to PostgreSQL" in text and "\n" not in text
+    assert "secret" not in text
+    assert "could not connect to PostgreSQL" in text
+    assert "\n" not in text
 
 
 # --- articles and runs ---------------------------------------------------------------------
@@ -123,21 +127,36 @@ def test_unreachable_postgres_is_one_line_without_password():
 
 def test_articles_are_stored_once_by_url_and_by_text(store: Store):
     run = store.begin_run(["feeds.opml"])
-    first = store.add_article(run, _document(1, url="https://example.com/a"), content_hash="h1", minhash=None, origin=None)
+    first = store.add_article(
+        run, _document(1, url="https://example.com/a"), content_hash="h1", minhash=None, origin=None
+    )
     assert first is not None
     # same URL, other text: a duplicate
-    assert store.add_article(run, _document(2, url="https://example.com/a"), content_hash="h2", minhash=None, origin=None) is None
+    assert (
+        store.add_article(
+            run, _document(2, url="https://example.com/a"), content_hash="h2", minhash=None, origin=None
+        )
+        is None
+    )
     # same text under another URL: a duplicate
-    assert store.add_article(run, _document(3, url="https://example.org/b"), content_hash="h1", minhash=None, origin=None) is None
+    assert (
+        store.add_article(
+            run, _document(3, url="https://example.org/b"), content_hash="h1", minhash=None, origin=None
+        )
+        is None
+    )
     copy = store.add_article(run, _document(4), content_hash="h4", minhash=b"\x00" * 16, origin=first)
     store.reject(run, "dump.jsonl:3", "no text")
     store.finish_run(run, "done")
     summary = store.run(run)
     assert (summary.new, summary.duplicate, summary.rejected, summary.status) == (2, 2, 1, "done")
     assert store.rejections(run) == [(run, "dump.jsonl:3", "no text")]
-    assert store.has_url("https://example.com/a") and not store.has_url("https://example.com/zzz")
+    assert store.has_url("https://example.com/a")
+    assert not store.has_url("https://example.com/zzz")
     [a, b] = store.articles([first, copy])
-    assert a.article.id == str(first) and a.article.outlet == "Daily Example" and a.source == "input-1"
+    assert a.article.id == str(first)
+    assert a.article.outlet == "Daily Example"
+    assert a.source == "input-1"
     assert b.origin == first
     assert store.raw(first) == (_document(1).raw, "text/plain")
     assert store.minhashes() == [(copy, b"\x00" * 16, first)]
@@ -162,7 +181,9 @@ def test_feed_cache_round_trip(store: Store):
 def _analysis(article_id: str) -> Analysis:
     text = "Two workers were hurt, the governor said on Friday."
     sentence = Sentence(article_id, 0, 0, len(text), text)
-    quantity = Quantity("Two workers", 0, 11, 2.0, 2.0, math.inf, None, "count", hedge="more than", noun="worker", token_i=0)
+    quantity = Quantity(
+        "Two workers", 0, 11, 2.0, 2.0, math.inf, None, "count", hedge="more than", noun="worker", token_i=0
+    )
     date = DateMention("Friday", 44, 50, "2024-03-01", "weekday", token_i=9)
     claim = Claim(
         id=f"{article_id}:c0",
@@ -179,13 +200,17 @@ def _analysis(article_id: str) -> Analysis:
         date=date,
         keys=("worker", "hurt"),
     )
-    attribution = Attribution(article_id, "the governor", 33, 45, "said", 46, 50, "Two workers were hurt", 0, 21)
+    attribution = Attribution(
+        article_id, "the governor", 33, 45, "said", 46, 50, "Two workers were hurt", 0, 21
+    )
     return Analysis(Article(article_id, text, published="2024-03-01"), (sentence,), (claim,), (attribution,))
 
 
 def test_analyses_features_and_claims_round_trip(store: Store):
     run = store.begin_run(["x"])
-    ids = [store.add_article(run, _document(n), content_hash=f"h{n}", minhash=None, origin=None) for n in (1, 2)]
+    ids = [
+        store.add_article(run, _document(n), content_hash=f"h{n}", minhash=None, origin=None) for n in (1, 2)
+    ]
     assert None not in ids
     first, second = ids
     analysis = _analysis(str(first))
@@ -210,10 +235,14 @@ def test_analyses_features_and_claims_round_trip(store: Store):
 def test_stories_membership_reports_and_staleness(store: Store):
     run = store.begin_run(["x"])
     ids = [
-        store.add_article(run, _document(n, published=f"2024-03-0{n}"), content_hash=f"h{n}", minhash=None, origin=None)
+        store.add_article(
+            run, _document(n, published=f"2024-03-0{n}"), content_hash=f"h{n}", minhash=None, origin=None
+        )
         for n in (1, 2, 3)
     ]
-    store.save_analyses([AnalysisResult(i, analysis=_analysis(str(i)), features=_features(str(i))) for i in ids])
+    store.save_analyses(
+        [AnalysisResult(i, analysis=_analysis(str(i)), features=_features(str(i))) for i in ids]
+    )
     one = story_state("story-1", [_features(str(i)) for i in ids[:2]])
     two = story_state("story-2", [_features(str(ids[2]))])
     store.save_stories([one, two])
@@ -223,16 +252,18 @@ def test_stories_membership_reports_and_staleness(store: Store):
     assert (row.first_published, row.last_published, row.title) == ("2024-03-01", "2024-03-02", "Report 1")
     assert store.stale_stories() == ["story-1", "story-2"]
     store.save_report("story-1", '{"schema": "x"}', 3)
-    assert store.report("story-1") == '{"schema": "x"}' and store.story("story-1").conflicts == 3
+    assert store.report("story-1") == '{"schema": "x"}'
+    assert store.story("story-1").conflicts == 3
     assert store.stale_stories() == ["story-2"]
     assert [s.id for s in store.story_states()] == ["story-1", "story-2"]
     # moving an article marks the receiving story stale again; removing a story drops it
     merged = story_state("story-1", [_features(str(i)) for i in ids])
     store.save_stories([merged], removed=["story-2"])
-    assert store.stale_stories() == ["story-1"] and store.report("story-1") is None
+    assert store.stale_stories() == ["story-1"]
+    assert store.report("story-1") is None
     assert [a.id for a in store.story_articles("story-1")] == ids
     assert [s.id for s in store.stories()] == ["story-1"]
-    with pytest.raises(StoreError, match="there is no story 'story-2'.*storydiff stories"):
+    with pytest.raises(StoreError, match=r"there is no story 'story-2'.*storydiff stories"):
         store.story("story-2")
 
 
@@ -345,7 +376,7 @@ def test_features_json_round_trip(f):
     ],
 )
 def test_malformed_stored_records_name_the_fix(data):
-    with pytest.raises(StoreError, match="does not match this version of storydiff .* re-ingest"):
+    with pytest.raises(StoreError, match=r"does not match this version of storydiff .* re-ingest"):
         codec.loads(ArticleFeatures, data)
 
 
