@@ -16,3 +16,9 @@ def test_pipeline_entry_points_are_exported() -> None:
     assert {"run", "compare_articles", "render", "report_to_dict", "Settings", "Report"} <= set(
         storydiff.__all__
     )
+
+
+def test_corpus_entry_points_are_exported() -> None:
+    assert {"open_store", "ingest", "story_report", "merge_stories", "split_story", "harvest"} <= set(
+        storydiff.__all__
+    )

@@ -117,6 +117,14 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "storydiff " + command in result.stdout
 
 
+@pytest.mark.parametrize("sub", sorted(cli.commands["stories"].commands))  # type: ignore[attr-defined]
+def test_every_stories_subcommand_has_help_with_an_example(sub: str) -> None:
+    result = _run("stories", sub, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"storydiff stories {sub}" in result.stdout
+
+
 def test_demo_terminal_report() -> None:
     result = _run("demo")
     assert result.exit_code == 0

@@ -5,9 +5,19 @@ The library behind the ``storydiff`` command::
     from storydiff import run, render
     report = run(["a.txt", "b.html"])
     print(render(report, "markdown"))
+
+and of corpus mode::
+
+    from storydiff import open_store, ingest, story_report
+    with open_store("news.db") as store:
+        ingest(["feeds.opml"], store)
+        for row in store.stories():
+            print(row.id, row.title, render(story_report(store, row.id), "markdown"))
 """
 
-from .errors import InputError, NoArticlesError, StorydiffError
+from .corpus import IngestSummary, ingest, merge_stories, split_story, story_report
+from .errors import InputError, NoArticlesError, StoreError, StorydiffError
+from .harvest import harvest
 from .pipeline import analyze_articles, compare_articles, demo_paths, run
 from .records import (
     Analysis,
@@ -15,16 +25,21 @@ from .records import (
     Attribution,
     Claim,
     DateMention,
+    Document,
     Finding,
+    KnownItem,
+    Origin,
     Quantity,
     Rejection,
     Report,
     Sentence,
     Statement,
+    TimelineEntry,
 )
 from .render import RENDERERS, render, report_from_dict, report_to_dict
 from .settings import Settings
 from .sources import load_inputs
+from .store import Store, open_store
 
 __version__ = "0.1.0"
 
@@ -35,23 +50,36 @@ __all__ = [
     "Attribution",
     "Claim",
     "DateMention",
+    "Document",
     "Finding",
+    "IngestSummary",
     "InputError",
+    "KnownItem",
     "NoArticlesError",
+    "Origin",
     "Quantity",
     "Rejection",
     "Report",
     "Sentence",
     "Settings",
     "Statement",
+    "Store",
+    "StoreError",
     "StorydiffError",
+    "TimelineEntry",
     "__version__",
     "analyze_articles",
     "compare_articles",
     "demo_paths",
+    "harvest",
+    "ingest",
     "load_inputs",
+    "merge_stories",
+    "open_store",
     "render",
     "report_from_dict",
     "report_to_dict",
     "run",
+    "split_story",
+    "story_report",
 ]

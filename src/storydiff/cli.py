@@ -461,13 +461,17 @@ def watch(every: str, times: int | None, **options: Any) -> None:
     inputs = options.pop("inputs")
     db = options.pop("db")
     polls = 0
-    while True:
-        _run_ingest(inputs, db, **options)
-        polls += 1
-        if times is not None and polls >= times:
-            return
-        click.echo(f"next poll in {every}", err=True)
-        time.sleep(interval)
+    try:
+        while True:
+            _run_ingest(inputs, db, **options)
+            polls += 1
+            if times is not None and polls >= times:
+                return
+            click.echo(f"next poll in {every} (Ctrl-C stops)", err=True)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        # the normal way to stop watching: what was committed stays, an unfinished run is marked interrupted
+        click.echo(f"stopped after {polls} polls", err=True)
 
 
 @cli.group(invoke_without_command=True)
