@@ -65,3 +65,15 @@ def start_server() -> tuple[str, Callable[[], None]] | None:
             shutil.rmtree(root, ignore_errors=True)
 
     return f"postgresql://postgres@127.0.0.1:{port}/postgres", stop
+
+
+def fresh_database(server_url: str) -> str:
+    """Create an empty database on the server and return its URL (one per test, so tests never share state)."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + "/" + name

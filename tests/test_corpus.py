@@ -13,13 +13,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from pgserver import INSTALL_HINT, start_server
 from storydiff.cli import cli
 from storydiff.corpus import DaskAnalyzer, LocalAnalyzer, ingest, merge_stories, split_story, story_report
 from storydiff.errors import SettingsError, StoreError
@@ -30,37 +28,6 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 DUMP = FIXTURES / "feed-dump.jsonl"
 REPRINT = FIXTURES / "reprint.jsonl"
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    started = start_server()
-    if started is None:
-        pytest.skip(INSTALL_HINT)
-    url, stop = started
-    yield url
-    stop()
-
-
-def _postgres_store(server: str) -> Store:
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    return open_store(server.rsplit("/", 1)[0] + "/" + name)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    s = (
-        open_store(tmp_path / "news.db")
-        if request.param == "sqlite"
-        else _postgres_store(request.getfixturevalue("postgres_url"))
-    )
-    yield s
-    assert s.integrity_problems() == []
-    s.close()
 
 
 def _groups(store: Store) -> dict[str, set[str]]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 import sqlite3
-import uuid
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pgserver import INSTALL_HINT, start_server
 from storydiff import codec
 from storydiff.errors import StoreError
 from storydiff.records import (
@@ -26,33 +24,6 @@ from storydiff.records import (
 )
 from storydiff.store import MIGRATIONS, AnalysisResult, Store, open_store
 from storydiff.stories import ArticleFeatures, StoryState, story_state
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    started = start_server()
-    if started is None:
-        pytest.skip(INSTALL_HINT)
-    url, stop = started
-    yield url
-    stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = open_store(tmp_path / "corpus.db")
-    else:
-        import psycopg
-
-        server = request.getfixturevalue("postgres_url")
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-        s = open_store(server.rsplit("/", 1)[0] + "/" + name)
-    yield s
-    assert s.integrity_problems() == []
-    s.close()
 
 
 def _document(n: int, *, url: str | None = None, text: str | None = None, published: str | None = None):

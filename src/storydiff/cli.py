@@ -74,6 +74,26 @@ def _output_options(func: F) -> F:
     )(func)
 
 
+def _limit_options(func: F) -> F:
+    """``--max-size`` and ``--timeout``: how much to read and how long to wait for a server."""
+    func = click.option(
+        "--max-size",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        show_default=True,
+        help="Largest input to read, in MB.",
+    )(func)
+    return click.option(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a URL."
+    )(func)
+
+
+def _progress_option(func: F) -> F:
+    return click.option(
+        "--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal)."
+    )(func)
+
+
 def _data_option(func: F) -> F:
     """``--data``: the evaluation data folder, shared by ``eval`` and ``bench``."""
     return click.option(
@@ -100,19 +120,8 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @_output_options
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
-@click.option(
-    "--max-size",
-    type=float,
-    default=DEFAULT_MAX_BYTES / 1e6,
-    show_default=True,
-    help="Largest input to read, in MB.",
-)
-@click.option(
-    "--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a URL."
-)
-@click.option(
-    "--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal)."
-)
+@_limit_options
+@_progress_option
 @_edge
 def compare(
     inputs: Sequence[str],
@@ -143,9 +152,7 @@ def compare(
 
 @cli.command()
 @_output_options
-@click.option(
-    "--progress/--no-progress", default=None, help="Show progress on stderr (default: when a terminal)."
-)
+@_progress_option
 @_edge
 def demo(fmt: str, output: str | None, progress: bool | None) -> None:
     """Compare the bundled demo: one fictional event told by four invented outlets.
@@ -322,40 +329,16 @@ def _db_option(func: F) -> F:
 
 
 def _ingest_options(func: F) -> F:
-    for option in reversed(
-        (
-            click.option(
-                "--scheduler",
-                help="Run the analysis on a Dask cluster at this address (tcp://host:8786).",
-            ),
-            click.option(
-                "--workers",
-                type=click.IntRange(min=1),
-                help="Local worker processes for the analysis. [default: one per core]",
-            ),
-            click.option(
-                "--max-size",
-                type=float,
-                default=DEFAULT_MAX_BYTES / 1e6,
-                show_default=True,
-                help="Largest item to read, in MB.",
-            ),
-            click.option(
-                "--timeout",
-                type=float,
-                default=DEFAULT_TIMEOUT,
-                show_default=True,
-                help="Seconds to wait for a server.",
-            ),
-            click.option(
-                "--progress/--no-progress",
-                default=None,
-                help="Show progress on stderr (default: when a terminal).",
-            ),
-        )
-    ):
-        func = option(func)
-    return func
+    func = click.option(
+        "--scheduler",
+        help="Run the analysis on a Dask cluster at this address (tcp://host:8786).",
+    )(func)
+    func = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        help="Local worker processes for the analysis. [default: one per core]",
+    )(func)
+    return _progress_option(_limit_options(func))
 
 
 def _run_ingest(

@@ -33,7 +33,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from . import codec
 from .errors import StoreError
@@ -49,6 +49,8 @@ __all__ = [
     "StoryRow",
     "open_store",
 ]
+
+T = TypeVar("T")
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -589,26 +591,21 @@ class Store:
 
     def analyses(self, ids: Sequence[int]) -> list[Analysis]:
         """The stored analyses of these articles, in the order given (failed ones left out)."""
-        found: dict[int, Analysis] = {}
-        for chunk in _chunks(list(ids)):
-            marks = ", ".join("?" * len(chunk))
-            for article, data in self._db.execute(
-                f"SELECT article, analysis FROM analyses WHERE article IN ({marks}) AND analysis IS NOT NULL",
-                chunk,
-            ):
-                found[int(article)] = codec.loads(Analysis, data)
-        return [found[i] for i in ids if i in found]
+        return self._stored_json("analysis", Analysis, ids)
 
     def features(self, ids: Sequence[int]) -> list[ArticleFeatures]:
         """The stored clustering features of these articles, in the order given (failed ones left out)."""
-        found: dict[int, ArticleFeatures] = {}
+        return self._stored_json("features", ArticleFeatures, ids)
+
+    def _stored_json(self, column: str, cls: type[T], ids: Sequence[int]) -> list[T]:
+        found: dict[int, T] = {}
         for chunk in _chunks(list(ids)):
             marks = ", ".join("?" * len(chunk))
             for article, data in self._db.execute(
-                f"SELECT article, features FROM analyses WHERE article IN ({marks}) AND features IS NOT NULL",
+                f"SELECT article, {column} FROM analyses WHERE article IN ({marks}) AND {column} IS NOT NULL",
                 chunk,
             ):
-                found[int(article)] = codec.loads(ArticleFeatures, data)
+                found[int(article)] = codec.loads(cls, data)
         return [found[i] for i in ids if i in found]
 
     def analysis_errors(self) -> list[tuple[int, str]]:

@@ -292,41 +292,38 @@ class StoryClusterer:
 
     def add_features(self, features: ArticleFeatures) -> str:
         """Like :meth:`add`, for features computed beforehand (in a batch, for speed)."""
-        if features.id in self._assignments:
-            raise InputError(
-                "this article id was already clustered; give every article a unique id",
-                input=features.id,
-                stage="stories",
-            )
+        self._check_new(features)
         vector = np.asarray(features.vector, dtype=np.float64)
         story = self._best_story(features, vector)
         if story is None:
             story = _Story(f"story-{self._next}", len(vector))
             self._next += 1
             self._stories.append(story)
-        story.add(features, vector)
-        self._df.update(features.entities)
-        self._df.update(k for k, _ in features.lemmas)
-        self._assignments[features.id] = story.id
-        return story.id
+        return self._join(story, features, vector)
 
     def assign(self, features: ArticleFeatures, story_id: str) -> str:
         """Put an article in a given story without scoring it (a wire copy joins its origin's story).
 
         A story id the clusterer does not know starts a new story under that id.
         """
-        if features.id in self._assignments:
-            raise InputError(
-                "this article id was already clustered; give every article a unique id",
-                input=features.id,
-                stage="stories",
-            )
+        self._check_new(features)
         vector = np.asarray(features.vector, dtype=np.float64)
         story = next((s for s in self._stories if s.id == story_id), None)
         if story is None:
             story = _Story(story_id, len(vector))
             self._stories.append(story)
             self._next = max(self._next, _story_number(story_id) + 1)
+        return self._join(story, features, vector)
+
+    def _check_new(self, features: ArticleFeatures) -> None:
+        if features.id in self._assignments:
+            raise InputError(
+                "this article id was already clustered; give every article a unique id",
+                input=features.id,
+                stage="stories",
+            )
+
+    def _join(self, story: _Story, features: ArticleFeatures, vector: np.ndarray) -> str:
         story.add(features, vector)
         self._df.update(features.entities)
         self._df.update(k for k, _ in features.lemmas)
