@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from storydiff.cli import cli
-from storydiff.corpus import DaskAnalyzer, LocalAnalyzer, ingest, merge_stories, split_story, story_report
+from storydiff.corpus import LocalAnalyzer, ingest, merge_stories, split_story, story_report
 from storydiff.errors import SettingsError, StoreError
 from storydiff.store import Store, open_store
 
@@ -106,22 +106,24 @@ def test_merge_and_split_by_hand(store: Store):
 
 
 def test_analysis_on_a_real_local_dask_cluster_matches_local(tmp_path):
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     with open_store(tmp_path / "local.db") as local:
         ingest([str(DUMP)], local, analyzer=LocalAnalyzer(1))
         expected = sorted(map(sorted, _groups(local).values()))
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-        open_store(tmp_path / "dask.db") as db,
-    ):
-        analyzer = DaskAnalyzer(client=client)
-        assert analyzer.workers == 2
-        summary = ingest([str(DUMP)], db, analyzer=analyzer)
-        assert summary.analysed == 5
-        assert sorted(map(sorted, _groups(db).values())) == expected
-        assert db.integrity_problems() == []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        # as a user runs it: the scheduler's address on the command line
+        db = tmp_path / "dask.db"
+        result = CliRunner().invoke(
+            cli,
+            ["ingest", str(DUMP), "--db", str(db), "--scheduler", cluster.scheduler_address, "--no-progress"],
+        )
+        assert result.exit_code == 0, result.output
+        assert "5 new" in result.stderr
+    with open_store(db) as s:
+        assert sorted(map(sorted, _groups(s).values())) == expected
+        assert s.integrity_problems() == []
+        assert s.analysis_errors() == []
 
 
 def test_killed_ingest_loses_nothing_and_the_next_run_finishes(tmp_path):
@@ -175,7 +177,8 @@ def test_killed_ingest_loses_nothing_and_the_next_run_finishes(tmp_path):
 def test_cli_ingest_stories_report(tmp_path):
     runner = CliRunner()
     db = str(tmp_path / "news.db")
-    result = runner.invoke(cli, ["ingest", str(DUMP), "--db", db, "--workers", "1", "--no-progress"])
+    # with the progress bars on (stderr), as on a terminal
+    result = runner.invoke(cli, ["ingest", str(DUMP), "--db", db, "--workers", "1", "--progress"])
     assert result.exit_code == 0, result.output
     assert "5 new" in result.stderr
     assert "2 rejected" in result.stderr
