@@ -20,10 +20,11 @@ report; :func:`merge_stories` and :func:`split_story` correct the clustering by 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
 from time import perf_counter
@@ -63,6 +64,9 @@ __all__ = [
 # (pickling, one embedding batch) is small against parsing ~30 articles (~6 s
 # on one core), small enough that a crash loses little and progress moves.
 PARTITION_SIZE = 32
+# Partitions handed to each worker at a time: one running, one queued, so a worker
+# never waits for the next while memory holds only a few partitions per worker.
+IN_FLIGHT_PER_WORKER = 2
 # A story report compares at most this many independent reports, the latest
 # ones: comparing is quadratic in sentences, and past this a report is a wall.
 MAX_REPORT_ORIGINS = 40
@@ -130,8 +134,8 @@ class Analyzer(Protocol):
 
     workers: int
 
-    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
-        """Analyse every partition; results come back in completion order."""
+    def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        """Analyse every partition (read lazily); results come back in completion order."""
         ...
 
     def close(self) -> None:
@@ -149,18 +153,27 @@ class LocalAnalyzer:
         self._settings = cluster_settings
         self._pool: Executor | None = None
 
-    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+    def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
         """Analyse every partition, in parallel when there are several workers."""
-        if self.workers == 1 or len(partitions) <= 1:
+        if self.workers == 1:
             for partition in partitions:
                 yield analyze_partition(partition, self._settings)
             return
         if self._pool is None:
             # spawn, not fork: torch and tokenizers hold threads that a fork would copy broken
             self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-        futures = [self._pool.submit(analyze_partition, list(p), self._settings) for p in partitions]
-        for future in as_completed(futures):
-            yield future.result()
+        pool = self._pool
+        pending = iter(partitions)
+        running = {
+            pool.submit(analyze_partition, list(p), self._settings)
+            for p in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
+        }
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+                for p in itertools.islice(pending, 1):
+                    running.add(pool.submit(analyze_partition, list(p), self._settings))
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -200,16 +213,21 @@ class DaskAnalyzer:
         self._settings = cluster_settings
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))
 
-    def map(self, partitions: Sequence[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
-        """Submit every partition and yield results as the cluster finishes them."""
+    def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        """Submit partitions (a few per worker at a time) and yield results as the cluster finishes them."""
         from distributed import as_completed as dask_completed
 
-        futures = [
-            self._client.submit(analyze_partition, list(p), self._settings, pure=False) for p in partitions
+        pending = iter(partitions)
+        first = [
+            self._client.submit(analyze_partition, list(p), self._settings, pure=False)
+            for p in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
         ]
-        for future in dask_completed(futures):
+        completed = dask_completed(first)
+        for future in completed:
             yield future.result()
             future.release()
+            for p in itertools.islice(pending, 1):
+                completed.add(self._client.submit(analyze_partition, list(p), self._settings, pure=False))
 
     def close(self) -> None:
         """Disconnect (the cluster itself keeps running)."""
@@ -376,12 +394,17 @@ def analyze_pending(
     pending = store.pending_analysis()
     if not pending:
         return 0, 0
-    partitions = []
-    for i in range(0, len(pending), PARTITION_SIZE):
-        partitions.append([s.article for s in store.articles(pending[i : i + PARTITION_SIZE])])
-    sources = {s.id: s.source for s in store.articles(pending)} if run is not None else {}
+    sources: dict[int, str] = {}
+
+    def partitions() -> Iterator[list[Article]]:
+        # read lazily: a feed of 100,000 articles is never in memory at once
+        for i in range(0, len(pending), PARTITION_SIZE):
+            stored = store.articles(pending[i : i + PARTITION_SIZE])
+            sources.update((s.id, s.source) for s in stored)
+            yield [s.article for s in stored]
+
     done = failed = 0
-    for results in analyzer.map(partitions):
+    for results in analyzer.map(partitions()):
         store.save_analyses(results)
         for r in results:
             if r.error is not None:
