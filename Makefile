@@ -1,4 +1,4 @@
-.PHONY: test lint bench
+.PHONY: test lint bench bench-ingest
 
 test:
 	python -m pytest -q
@@ -14,3 +14,7 @@ DATA ?= ../shared/eval
 
 bench:
 	storydiff bench --data $(DATA)
+
+# corpus figures: ingest of 2,000+ articles with 1 and 2 workers, story clustering through the corpus
+bench-ingest:
+	storydiff bench --ingest --data $(DATA)
