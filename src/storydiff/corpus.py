@@ -20,6 +20,7 @@ report; :func:`merge_stories` and :func:`split_story` correct the clustering by 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import os
@@ -28,7 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, w
 from dataclasses import dataclass
 from multiprocessing import get_context
 from time import perf_counter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .compare import compare_analyses
 from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
@@ -36,7 +37,7 @@ from .embeddings import Embedder, default_embedder
 from .errors import InputError, SettingsError
 from .fetch import Fetcher
 from .harvest import harvest
-from .records import Article, Document, KnownItem, Origin, Rejection, Report
+from .records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
 from .render import render_json, report_from_dict
 from .settings import Settings
 from .store import AnalysisResult, Store, StoredArticle
@@ -49,16 +50,22 @@ __all__ = [
     "DaskAnalyzer",
     "IngestSummary",
     "LocalAnalyzer",
+    "ReportTask",
     "analyze_partition",
+    "build_report",
     "cluster_pending",
     "default_workers",
     "ingest",
     "make_analyzer",
     "merge_stories",
     "refresh_reports",
+    "report_task",
     "split_story",
     "story_report",
 ]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Articles per analysis task. Large enough that a worker's per-task overhead
 # (pickling, one embedding batch) is small against parsing ~30 articles (~6 s
@@ -138,6 +145,10 @@ class Analyzer(Protocol):
         """Analyse every partition (read lazily); results come back in completion order."""
         ...
 
+    def run(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Run any picklable ``task`` over ``items`` on the workers (story reports use it)."""
+        ...
+
     def close(self) -> None:
         """Release the workers."""
         ...
@@ -155,25 +166,27 @@ class LocalAnalyzer:
 
     def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
         """Analyse every partition, in parallel when there are several workers."""
+        return self.run(functools.partial(analyze_partition, cluster_settings=self._settings), partitions)
+
+    def run(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Run ``task`` on every item (in this process with one worker); results in completion order."""
         if self.workers == 1:
-            for partition in partitions:
-                yield analyze_partition(partition, self._settings)
+            yield from map(task, items)
             return
         if self._pool is None:
             # spawn, not fork: torch and tokenizers hold threads that a fork would copy broken
             self._pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
         pool = self._pool
-        pending = iter(partitions)
+        pending = iter(items)
         running = {
-            pool.submit(analyze_partition, list(p), self._settings)
-            for p in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
+            pool.submit(task, item) for item in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
         }
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
-                for p in itertools.islice(pending, 1):
-                    running.add(pool.submit(analyze_partition, list(p), self._settings))
+                for item in itertools.islice(pending, 1):
+                    running.add(pool.submit(task, item))
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -215,19 +228,23 @@ class DaskAnalyzer:
 
     def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
         """Submit partitions (a few per worker at a time) and yield results as the cluster finishes them."""
+        return self.run(functools.partial(analyze_partition, cluster_settings=self._settings), partitions)
+
+    def run(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Run ``task`` on every item as cluster tasks, a few per worker at a time; completion order."""
         from distributed import as_completed as dask_completed
 
-        pending = iter(partitions)
+        pending = iter(items)
         first = [
-            self._client.submit(analyze_partition, list(p), self._settings, pure=False)
-            for p in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
+            self._client.submit(task, item, pure=False)
+            for item in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
         ]
         completed = dask_completed(first)
         for future in completed:
             yield future.result()
             future.release()
-            for p in itertools.islice(pending, 1):
-                completed.add(self._client.submit(analyze_partition, list(p), self._settings, pure=False))
+            for item in itertools.islice(pending, 1):
+                completed.add(self._client.submit(task, item, pure=False))
 
     def close(self) -> None:
         """Disconnect (the cluster itself keeps running)."""
@@ -286,7 +303,7 @@ def ingest(
         clock.lap("analyze")
         changed = cluster_pending(store, cluster_settings)
         clock.lap("cluster")
-        refresh_reports(store, embedder, progress=progress)
+        refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
         clock.lap("report")
     except KeyboardInterrupt:
         store.finish_run(run, "interrupted")
@@ -446,32 +463,56 @@ def cluster_pending(store: Store, cluster_settings: ClusterSettings | None = Non
 
 
 def refresh_reports(
-    store: Store, embedder: Embedder | None = None, *, progress: Progress | None = None
+    store: Store,
+    embedder: Embedder | None = None,
+    *,
+    analyzer: Analyzer | None = None,
+    progress: Progress | None = None,
 ) -> list[str]:
-    """Make again the report of every story that changed since its report was made; their ids."""
+    """Make again the report of every story that changed since its report was made; their ids.
+
+    With an ``analyzer`` of several workers the reports are made on them (each
+    worker loads its own embedder); otherwise here, with ``embedder``.
+    """
     stale = store.stale_stories()
-    for n, story_id in enumerate(stale, start=1):
-        report = make_story_report(store, story_id, embedder)
-        store.save_report(story_id, render_json(report), len(report.conflicts))
+    tasks = (report_task(store, story_id) for story_id in stale)
+    if analyzer is not None and analyzer.workers > 1:
+        reports = analyzer.run(build_report, tasks)
+    else:
+        reports = (build_report(task, embedder) for task in tasks)
+    for n, report in enumerate(reports, start=1):
+        assert report.story is not None
+        store.save_report(report.story, render_json(report), len(report.conflicts))
         if progress:
             progress("report", n, len(stale), {})
     return stale
 
 
-def make_story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
-    """Compare a story's independent reports (one per origin) and build its report with timeline."""
+@dataclass(frozen=True, slots=True)
+class ReportTask:
+    """What making a story's report needs, read from the store: it runs anywhere (a worker, a cluster)."""
+
+    story: str
+    articles: tuple[Article, ...]  # every member, in publication order
+    origins: tuple[Origin, ...]
+    analyses: tuple[Analysis, ...]  # one per compared origin
+    warnings: tuple[str, ...] = ()
+
+
+def report_task(store: Store, story_id: str) -> ReportTask:
+    """Read a story's members, group the copies by origin and pick the reports to compare."""
     members = store.story_articles(story_id)
     groups: dict[int, list[StoredArticle]] = {}
     for m in members:  # publication order: each group's first member is its earliest
         groups.setdefault(m.origin if m.origin is not None else m.id, []).append(m)
-    origins = [
+    origins = tuple(
         Origin(
             article=g[0].article.id,
             copies=tuple(m.article.id for m in g[1:]),
             outlets=tuple(dict.fromkeys(m.article.outlet for m in g if m.article.outlet)),
         )
         for g in groups.values()
-    ]
+    )
     representatives = [g[0] for g in groups.values()]
     warnings: tuple[str, ...] = ()
     if len(representatives) > MAX_REPORT_ORIGINS:
@@ -479,22 +520,32 @@ def make_story_report(store: Store, story_id: str, embedder: Embedder | None = N
             f"compared the {MAX_REPORT_ORIGINS} latest of {len(representatives)} independent reports",
         )
         representatives = representatives[-MAX_REPORT_ORIGINS:]
-    analyses = store.analyses([m.id for m in representatives])
-    if analyses:
-        conflicts, agreements, unique = compare_analyses(analyses, embedder or default_embedder())
+    analyses = tuple(store.analyses([m.id for m in representatives]))
+    return ReportTask(story_id, tuple(m.article for m in members), origins, analyses, warnings)
+
+
+def build_report(task: ReportTask, embedder: Embedder | None = None) -> Report:
+    """Compare a story's independent reports and build its report with updates and timeline."""
+    if task.analyses:
+        conflicts, agreements, unique = compare_analyses(list(task.analyses), embedder or default_embedder())
     else:
         conflicts, agreements, unique = [], [], []
     report = Report(
-        articles=tuple(m.article for m in members),
+        articles=task.articles,
         conflicts=tuple(conflicts),
         agreements=tuple(agreements),
         unique=tuple(unique),
-        attributions=tuple(at for a in analyses for at in a.attributions),
-        warnings=warnings,
-        origins=tuple(origins),
-        story=story_id,
+        attributions=tuple(at for a in task.analyses for at in a.attributions),
+        warnings=task.warnings,
+        origins=task.origins,
+        story=task.story,
     )
     return with_timeline(report)
+
+
+def make_story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
+    """Compare a story's independent reports (one per origin) and build its report with timeline."""
+    return build_report(report_task(store, story_id), embedder)
 
 
 def story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
