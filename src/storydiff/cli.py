@@ -545,6 +545,32 @@ def report_cmd(story_id: str, db: str, fmt: str, output: str | None) -> None:
     _emit(report, fmt, output)
 
 
+@cli.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--token",
+    envvar="STORYDIFF_TOKEN",
+    help="Secret required to ingest or fetch URLs; needed unless --host is loopback. [env: STORYDIFF_TOKEN]",
+)
+@_edge
+def serve(db: str, host: str, port: int, token: str | None) -> None:
+    """Serve the corpus in a browser: stories, reports side by side, compare, JSON API.
+
+    \b
+    Example:
+      storydiff serve --db news.db                  # http://127.0.0.1:8000
+      STORYDIFF_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') \\
+        storydiff serve --db news.db --host 0.0.0.0
+    """
+    from .web import serve as serve_web  # the web stack loads only for this command
+
+    serve_web(db, host=host, port=port, token=token)
+
+
 def _report(
     inputs: list[str], settings: Settings, fmt: str, output: str | None, progress: bool | None
 ) -> None:

@@ -53,9 +53,15 @@ from storydiff.records import (
 )
 
 __all__ = [
+    "CATEGORY_ICONS",
+    "CATEGORY_LABELS",
     "RENDERERS",
     "SCHEMA",
     "Renderer",
+    "article_anchor",
+    "collect_spans",
+    "finding_topic",
+    "highlight_text",
     "print_terminal",
     "render",
     "render_html",
@@ -92,8 +98,13 @@ Renderer = Callable[[Report], str]
 _CATEGORIES = ("conflict", "agreement", "unique", "update")
 _SECTIONS = {"conflict": "conflicts", "agreement": "agreements", "unique": "unique", "update": "updates"}
 # Text labels next to every colour, so colour is never the only signal.
-_LABELS = {"conflict": "⚠ conflict", "agreement": "✓ agreed", "unique": "+ only here", "update": "↻ updated"}
-_ICONS = {"conflict": "⚠", "agreement": "✓", "unique": "+", "update": "↻"}
+CATEGORY_LABELS = {
+    "conflict": "⚠ conflict",
+    "agreement": "✓ agreed",
+    "unique": "+ only here",
+    "update": "↻ updated",
+}
+CATEGORY_ICONS = {"conflict": "⚠", "agreement": "✓", "unique": "+", "update": "↻"}
 _UNATTRIBUTED = "unattributed"
 
 
@@ -453,13 +464,13 @@ def summarize(report: Report) -> str:
     return " · ".join(parts)
 
 
-def _topic(finding: Finding | TimelineEntry) -> str:
+def finding_topic(finding: Finding | TimelineEntry) -> str:
     return " · ".join(p for p in (finding.subject, finding.attribute) if p) or finding.kind
 
 
 def _label(category: str) -> str:
     """The icon and word shown for a category; a category from elsewhere shows as itself."""
-    return _LABELS.get(category, category)
+    return CATEGORY_LABELS.get(category, category)
 
 
 def _is_story(report: Report) -> bool:
@@ -665,7 +676,7 @@ def _term_conflicts(report: Report, console: Console) -> None:
             style="bold red" if major else "red",
         )
         heading.append("  ")
-        heading.append(_topic(finding), style="bold")
+        heading.append(finding_topic(finding), style="bold")
         values = _values_text(finding, "conflict", " vs ")
         if values:
             heading.append(": ")
@@ -679,7 +690,7 @@ def _term_updates(report: Report, console: Console) -> None:
         heading = Text()
         heading.append(_label("update"), style="bold magenta")
         heading.append("  ")
-        heading.append(_topic(finding), style="bold")
+        heading.append(finding_topic(finding), style="bold")
         values = _values_text(finding, "update", " → ")
         if values:
             heading.append(": ")
@@ -710,7 +721,7 @@ def _term_timeline(report: Report, console: Console) -> None:
     table.add_column("evidence", overflow="fold", ratio=1)
     for entry in report.timeline[:TERMINAL_TIMELINE]:
         finding = Text(_label(entry.category), style="bold")
-        finding.append(f": {_topic(entry)}")
+        finding.append(f": {finding_topic(entry)}")
         table.add_row(
             Text(entry.published or "undated", style="" if entry.published else "dim"),
             Text(entry.outlet or "—"),
@@ -732,7 +743,7 @@ def _term_agreements(report: Report, console: Console) -> None:
     for finding in report.agreements:
         heading = Text()
         heading.append("✓ ", style="bold green")
-        heading.append(_topic(finding), style="bold")
+        heading.append(finding_topic(finding), style="bold")
         values = _values_text(finding, "agreement", ", ")
         if values:
             heading.append(": ")
@@ -751,7 +762,7 @@ def _term_unique(report: Report, console: Console) -> None:
         console.print(Text(f"{label}: {_plural(len(found), 'fact')}", style="bold blue"))
         for finding in found[:TERMINAL_UNIQUE_PER_ARTICLE]:
             heading = Text("  + ", style="bold blue")
-            heading.append(_topic(finding), style="bold")
+            heading.append(finding_topic(finding), style="bold")
             values = _values_text(finding, "unique", ", ")
             if values:
                 heading.append(": ")
@@ -844,7 +855,7 @@ def _md_evidence(finding: Finding) -> list[str]:
 def _md_updates(report: Report) -> list[str]:
     out = [f"## Updates ({len(report.updates)})", ""]
     for n, f in enumerate(report.updates, 1):
-        out += [f"### {_ICONS['update']} Update {n}: {_md(_topic(f))}", ""]
+        out += [f"### {CATEGORY_ICONS['update']} Update {n}: {_md(finding_topic(f))}", ""]
         if _values(f):
             out += [f"Revised: {_md_values(f, ' → ')}", ""]
         out += _md_evidence(f)
@@ -868,7 +879,7 @@ def _md_timeline(report: Report) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for t in report.timeline:
-        finding = f"{_md(_label(t.category))}: {_md(_topic(t))}"
+        finding = f"{_md(_label(t.category))}: {_md(finding_topic(t))}"
         out.append(
             f"| {_md(t.published, 'undated')} | {_md(t.outlet)} | {finding} | {_md_statement(t.statement)} |"
         )
@@ -901,7 +912,7 @@ def render_markdown(report: Report) -> str:
     for n, f in enumerate(report.conflicts, 1):
         mark = "✗" if f.severity == "major" else "⚠"
         severity = f" ({_md(f.severity)})" if f.severity else ""
-        out += [f"### {mark} Conflict {n}{severity}: {_md(_topic(f))}", ""]
+        out += [f"### {mark} Conflict {n}{severity}: {_md(finding_topic(f))}", ""]
         if _values(f):
             out += [f"Values: {_md_values(f, ' vs ')}", ""]
         out += _md_evidence(f)
@@ -912,7 +923,7 @@ def render_markdown(report: Report) -> str:
     if not report.agreements:
         out += ["No agreements found.", ""]
     for n, f in enumerate(report.agreements, 1):
-        out += [f"### ✓ Agreement {n}: {_md(_topic(f))}", ""]
+        out += [f"### ✓ Agreement {n}: {_md(finding_topic(f))}", ""]
         agreed = f"Agreed: {_md_values(f, ', ')} · " if _values(f) else ""
         out += [f"{agreed}{_plural(len(f.articles), 'article')}", ""]
         out += _md_evidence(f)
@@ -927,7 +938,7 @@ def render_markdown(report: Report) -> str:
         for f in found:
             value = f": {_md_values(f, ', ')}" if _values(f) else ""
             explanation = f" — {_md(f.explanation)}" if f.explanation else ""
-            out.append(f"- **{_md(_topic(f))}**{value}{explanation}")
+            out.append(f"- **{_md(finding_topic(f))}**{value}{explanation}")
             out += [f"  - {_md_statement(s)}" for s in f.statements]
         out.append("")
     if report.timeline:
@@ -1024,7 +1035,7 @@ class _Span:
         self.refs: list[tuple[str, str, str]] = []  # (finding id, category, topic)
 
 
-def _collect_spans(report: Report) -> dict[str, list[_Span]]:
+def collect_spans(report: Report) -> dict[str, list[_Span]]:
     """Group every statement's offsets by article; a span cited twice gets one anchor."""
     texts = {a.id: a.text for a in report.articles}
     spans: dict[str, dict[tuple[int, int], _Span]] = {a.id: {} for a in report.articles}
@@ -1040,7 +1051,7 @@ def _collect_spans(report: Report) -> dict[str, list[_Span]]:
                 span = spans[s.article].setdefault(key, _Span(statement_anchor(s), s.start, s.end))
                 if category not in span.categories:
                     span.categories.append(category)
-                ref = (f"{category}-{n}", category, _topic(finding))
+                ref = (f"{category}-{n}", category, finding_topic(finding))
                 if ref not in span.refs:
                     span.refs.append(ref)
     return {
@@ -1049,7 +1060,7 @@ def _collect_spans(report: Report) -> dict[str, list[_Span]]:
     }
 
 
-def _highlight(text: str, spans: list[_Span]) -> str:
+def highlight_text(text: str, spans: list[_Span]) -> str:
     """Return ``text`` escaped, with each span wrapped in ``<mark>``; overlapping spans split into pieces."""
     e = _esc
     bounds = sorted({0, len(text)} | {sp.start for sp in spans} | {sp.end for sp in spans})
@@ -1064,15 +1075,15 @@ def _highlight(text: str, spans: list[_Span]) -> str:
         # The piece where a span starts carries its id (extra spans starting at
         # the same place get an empty anchor) and a flag linking back to each finding.
         ident = f' id="{e(starting[0].anchor)}"' if starting else ""
-        label = ", ".join(_LABELS[c] for c in categories)
+        label = ", ".join(CATEGORY_LABELS[c] for c in categories)
         out.append(f'<mark class="{" ".join(categories)}"{ident} title="{e(label)}">')
         for extra in starting[1:]:
             out.append(f'<span id="{e(extra.anchor)}"></span>')
         for sp in starting:
             for ref, category, topic in sp.refs:
                 out.append(
-                    f'<a class="flag" href="#{e(ref)}" title="{e(_LABELS[category] + ": " + topic)}">'
-                    f"{_ICONS[category]}</a>"
+                    f'<a class="flag" href="#{e(ref)}" title="{e(CATEGORY_LABELS[category] + ": " + topic)}">'
+                    f"{CATEGORY_ICONS[category]}</a>"
                 )
         out.append(f"{e(text[lo:hi])}</mark>")
     return "".join(out)
@@ -1127,7 +1138,7 @@ def _html_finding(finding: Finding, category: str, n: int, linked: set[str], out
     return (
         f'<section class="finding {category}" id="{category}-{n}">'
         f"<h3>{_html_badge(category)}{severity} "
-        f"{e(_topic(finding))}{count}</h3>"
+        f"{e(finding_topic(finding))}{count}</h3>"
         f"{explanation}{_html_statement_rows(finding, linked, outlets)}</section>"
     )
 
@@ -1143,7 +1154,7 @@ def render_html(report: Report) -> str:
     report adds its origins, its updates and its timeline.
     """
     e = _esc
-    spans = _collect_spans(report)
+    spans = collect_spans(report)
     linked = {sp.anchor for found in spans.values() for sp in found}
     outlets = _outlets(report)
     css = _CSS + (_STORY_CSS if _is_story(report) else "")
@@ -1187,7 +1198,7 @@ def render_html(report: Report) -> str:
         # could be a javascript: URL, and the page must not point anywhere.
         cells = [a.title, a.outlet, a.published, a.language, a.author, _source(a)]
         out.append(
-            f'<tr><td><a href="#{e(_article_anchor(a.id))}"><strong>{e(a.id)}</strong></a></td>'
+            f'<tr><td><a href="#{e(article_anchor(a.id))}"><strong>{e(a.id)}</strong></a></td>'
             + "".join(f"<td>{e(c) if c else '—'}</td>" for c in cells)
             + f"<td>{len(a.text)}</td></tr>"
         )
@@ -1219,7 +1230,7 @@ def render_html(report: Report) -> str:
         for at in report.attributions:
             speaker = e(at.speaker) if at.speaker else f'<span class="muted">{_UNATTRIBUTED}</span>'
             out.append(
-                f'<tr><td><a href="#{e(_article_anchor(at.article))}">{e(at.article)}</a></td>'
+                f'<tr><td><a href="#{e(article_anchor(at.article))}">{e(at.article)}</a></td>'
                 f"<td>{speaker}</td><td>{e(at.cue)}</td><td>“{e(_one_line(at.content))}”</td>"
                 f'<td class="offsets">{at.content_start}–{at.content_end}</td></tr>'
             )
@@ -1246,10 +1257,10 @@ def render_html(report: Report) -> str:
     for a in report.articles:
         meta = " · ".join(e(x) for x in (a.outlet, a.published, a.language) if x)
         out.append(
-            f'<article class="article-text" id="{e(_article_anchor(a.id))}">'
+            f'<article class="article-text" id="{e(article_anchor(a.id))}">'
             f"<h3>{e(a.id)}: {e(a.title or _source(a) or 'untitled')}</h3>"
             f'<p class="muted">{meta}</p>'
-            f'<div class="body">{_highlight(a.text, spans.get(a.id, []))}</div></article>'
+            f'<div class="body">{highlight_text(a.text, spans.get(a.id, []))}</div></article>'
         )
     out += ["</div>", "</section>", "</main>", "</body>", "</html>", ""]
     return "\n".join(out)
@@ -1285,12 +1296,12 @@ def _html_origins(report: Report) -> str:
     for o in report.origins:
         carried = f" carried by {e(', '.join(o.outlets))}" if o.outlets else ""
         copies = (
-            "copies: " + ", ".join(f'<a href="#{e(_article_anchor(c))}">{e(c)}</a>' for c in o.copies)
+            "copies: " + ", ".join(f'<a href="#{e(article_anchor(c))}">{e(c)}</a>' for c in o.copies)
             if o.copies
             else "no copies"
         )
         items.append(
-            f'<li><a href="#{e(_article_anchor(o.article))}"><strong>{e(o.article)}</strong></a>'
+            f'<li><a href="#{e(article_anchor(o.article))}"><strong>{e(o.article)}</strong></a>'
             f'{carried} <span class="muted">({copies})</span></li>'
         )
     return (
@@ -1304,7 +1315,7 @@ def _html_timeline(report: Report, linked: set[str]) -> str:
     undated = '<span class="muted">undated</span>'
     rows = [
         f"<tr><td>{e(t.published) if t.published else undated}</td>"
-        f"<td>{e(t.outlet) if t.outlet else '—'}</td><td>{_html_badge(t.category)} {e(_topic(t))}</td>"
+        f"<td>{e(t.outlet) if t.outlet else '—'}</td><td>{_html_badge(t.category)} {e(finding_topic(t))}</td>"
         # the outlet has its own column here: no repeat of it beside the article id
         f"{_html_statement_cells(t.statement, linked, {})}</tr>"
         for t in report.timeline
@@ -1316,7 +1327,7 @@ def _html_timeline(report: Report, linked: set[str]) -> str:
     )
 
 
-def _article_anchor(article_id: str) -> str:
+def article_anchor(article_id: str) -> str:
     return "article-" + re.sub(r"[^A-Za-z0-9_-]", "_", article_id)
 
 

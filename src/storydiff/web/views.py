@@ -1,0 +1,277 @@
+"""The HTML pages: the story list, a story's report, the compare form and its result.
+
+Thin, as the CLI is: each view reads its parameters, calls :mod:`.service` or
+the library, and fills a template. The templates are Jinja2 with autoescaping
+on for everything; the only pre-built HTML they receive is the highlighted
+article text from render.py's highlighter (:mod:`.reportview`), escaped there.
+Pages work without JavaScript; ``static/storydiff.js`` only adds the
+highlighting of a finding's statements across the reports.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from storydiff import __version__
+from storydiff.catalog import list_stories
+from storydiff.errors import StorydiffError
+from storydiff.fetch import format_size
+from storydiff.render import render_html, render_json
+
+from .reportview import report_view
+from .service import (
+    Submitted,
+    compare_submitted,
+    corpus,
+    corpus_outlets,
+    search_stories,
+    status_of,
+    story_or_404,
+    story_query,
+)
+from .settings import WebSettings
+
+__all__ = ["TEMPLATES", "error_page", "page", "router"]
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("storydiff.web", "templates"),
+    autoescape=True,  # every template is HTML; article text and metadata come from untrusted pages
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+# Text boxes on the compare form; more reports go in as files or URLs.
+TEXT_FIELDS = 3
+_REASONS = {
+    400: "Bad request",
+    401: "Token needed",
+    403: "Refused",
+    404: "Not found",
+    405: "Not allowed",
+    413: "Too large",
+    422: "Cannot use this",
+    500: "Server error",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _when(timestamp: str | None) -> str:
+    """``2026-11-22T20:44:00+00:00`` as ``2026-11-22 20:44 UTC``."""
+    if not timestamp:
+        return "—"
+    text = timestamp.replace("T", " ")
+    return text[:16] + " UTC" if text.endswith("+00:00") else text[:16]
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+TEMPLATES.filters["when"] = _when
+TEMPLATES.filters["plural"] = _plural
+TEMPLATES.globals["version"] = __version__
+
+
+def page(
+    name: str, status: int = 200, headers: Mapping[str, str] | None = None, **context: Any
+) -> HTMLResponse:
+    """Render template ``name`` with ``context`` as an HTML response."""
+    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status, headers=headers)
+
+
+def error_page(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """The page shown for an error outside the API: what went wrong and how to fix it."""
+    return page(
+        "error.html", status, headers, code=status, reason=_REASONS.get(status, "Error"), message=message
+    )
+
+
+def _web(request: Request) -> WebSettings:
+    web: WebSettings = request.app.state.web
+    return web
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    q: str | None = None,
+    date_from: Annotated[str | None, Query(alias="from")] = None,
+    date_to: Annotated[str | None, Query(alias="to")] = None,
+    outlet: str | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    """The stories, newest activity first, with the search and filter form."""
+    web = _web(request)
+    error = None
+    with corpus(web) as store:
+        listed = list_stories(store)
+    try:
+        query = story_query(q, date_from, date_to, outlet)
+    except StorydiffError as exc:
+        error, query = str(exc), story_query(q, None, None, outlet)
+    found = search_stories(listed, query)
+    pages = max(1, math.ceil(len(found) / web.page_size))
+    number = min(page_number, pages)
+    shown = found[(number - 1) * web.page_size : number * web.page_size]
+    params = {
+        "q": query.q,
+        "from": query.date_from or "",
+        "to": query.date_to or "",
+        "outlet": query.outlet or "",
+    }
+    return page(
+        "stories.html",
+        422 if error else 200,
+        section="stories",
+        stories=shown,
+        total=len(listed),
+        matched=len(found),
+        query=query,
+        raw={"from": date_from or "", "to": date_to or ""},
+        outlets=corpus_outlets(listed),
+        error=error,
+        page=number,
+        pages=pages,
+        params={k: v for k, v in params.items() if v},
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    """One story: conflicts panel, the reports side by side, who said what, the timeline."""
+    with corpus(_web(request)) as store:
+        row, report = story_or_404(store, story_id, hint="see the list of stories at /")
+    return page("story.html", section="stories", row=row, view=report_view(report))
+
+
+@router.get("/stories/{story_id}/report.html")
+def story_download(request: Request, story_id: str) -> Response:
+    """A story's report as one self-contained HTML file (``storydiff report --format html``)."""
+    with corpus(_web(request)) as store:
+        row, report = story_or_404(store, story_id, hint="see the list of stories at /")
+    return _download(render_html(report), "text/html", f"storydiff-{row.id}.html")
+
+
+def _download(text: str, mime: str, filename: str) -> Response:
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
+    return Response(
+        text,
+        media_type=f"{mime}; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{safe}"'},
+    )
+
+
+# --------------------------------------------------------------------------- compare
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_form(request: Request) -> HTMLResponse:
+    """The form: pasted texts, URLs, uploaded files."""
+    return _compare_page(_web(request))
+
+
+def _compare_page(
+    web: WebSettings,
+    status: int = 200,
+    *,
+    texts: list[str] | None = None,
+    urls: str = "",
+    error: str | None = None,
+    result: Any = None,
+    key: str | None = None,
+) -> HTMLResponse:
+    texts = [t for t in texts or [] if t.strip()]
+    fields = texts + [""] * max(TEXT_FIELDS - len(texts), 1 if len(texts) < web.max_texts else 0)
+    return page(
+        "compare.html",
+        status,
+        section="compare",
+        texts=fields,
+        urls=urls,
+        error=error,
+        view=result,
+        key=key,
+        token_needed=web.token is not None,
+        limit=format_size(web.max_text_bytes),
+        max_texts=web.max_texts,
+    )
+
+
+@router.post("/compare", response_class=HTMLResponse)
+async def compare_submit(request: Request) -> HTMLResponse:
+    """Compare what the form sent, show the report and offer it as HTML and JSON files."""
+    web = _web(request)
+    try:
+        form = await request.form(
+            max_files=web.max_texts,
+            max_fields=web.max_texts + TEXT_FIELDS + 8,
+            # the request's own limit (Guard): a text over the per-text limit then gets the
+            # message that names it, not the parser's
+            max_part_size=web.max_body_bytes,
+        )
+    except HTTPException as exc:
+        # the form parser's own refusals (a part or the file count over the limit) in our words
+        message = f"the form is too large ({exc.detail}); give at most {web.max_texts} reports of " + (
+            f"{format_size(web.max_text_bytes)} each"
+        )
+        return _compare_page(web, 413, error=message)
+    texts = [str(v) for v in form.getlist("text") if isinstance(v, str)]
+    urls = str(form.get("urls") or "")
+    inputs = [Submitted("text", f"text {n}", t) for n, t in enumerate(texts, start=1) if t.strip()]
+    for upload in form.getlist("file"):
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(web.max_text_bytes + 1)  # past the limit, the rest is not needed
+            inputs.append(
+                Submitted(
+                    "file", f"file {upload.filename}", data, name=upload.filename, full_size=upload.size
+                )
+            )
+    await form.close()
+    inputs += [Submitted("url", line.strip(), line.strip()) for line in urls.splitlines() if line.strip()]
+    if web.token is not None and any(i.kind == "url" for i in inputs):
+        given = str(form.get("token") or "")
+        if not secrets.compare_digest(given.encode(), web.token.encode()):
+            return _compare_page(
+                web,
+                401,
+                texts=texts,
+                urls=urls,
+                error="fetching URLs needs this server's access token; enter it in the token field "
+                "(or paste the reports' texts instead)",
+            )
+    try:
+        report = await run_in_threadpool(compare_submitted, inputs, web)
+    except StorydiffError as exc:
+        return _compare_page(web, status_of(exc), texts=texts, urls=urls, error=str(exc))
+    key = request.app.state.results.put(report)
+    return _compare_page(web, texts=texts, urls=urls, result=report_view(report), key=key)
+
+
+@router.get("/compare/{key}/report.{fmt}")
+def compare_download(request: Request, key: str, fmt: str) -> Response:
+    """A comparison shown earlier, as a file to keep or share: ``html`` or ``json``."""
+    report = request.app.state.results.get(key)
+    if fmt not in ("html", "json"):
+        raise HTTPException(404, f"there is no report.{fmt}; download report.html or report.json")
+    if report is None:
+        raise HTTPException(
+            404,
+            "this comparison is no longer kept (the server keeps the latest few); compare again at /compare",
+        )
+    if fmt == "html":
+        return _download(render_html(report), "text/html", "storydiff-report.html")
+    return _download(render_json(report), "application/json", "storydiff-report.json")
