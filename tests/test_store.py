@@ -52,6 +52,20 @@ def test_new_database_is_migrated_once(tmp_path):
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_opening_an_up_to_date_corpus_only_reads(tmp_path):
+    # a web request or a listing opens the corpus while an ingest holds the write lock
+    path = tmp_path / "news.db"
+    open_store(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with open_store(path) as s:
+            assert s.stories() == []
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def test_newer_schema_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "news.db"
     open_store(path).close()

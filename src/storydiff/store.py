@@ -210,6 +210,8 @@ class _Connection(Protocol):
 
     def script(self, sql: str) -> None: ...
 
+    def has_table(self, name: str) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -249,6 +251,9 @@ class _SQLite:
         for statement in _statements(sql):
             self._db.execute(statement)
 
+    def has_table(self, name: str) -> bool:
+        return bool(self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
+
     def close(self) -> None:
         self._db.close()
 
@@ -287,6 +292,9 @@ class _Postgres:
     def script(self, sql: str) -> None:
         for statement in _statements(sql):
             self.execute(statement)
+
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT to_regclass(?)", (name,))[0][0] is not None
 
     def close(self) -> None:
         self._db.close()
@@ -360,11 +368,14 @@ class Store:
         return int(rows[0][0] or 0)
 
     def _migrate(self) -> None:
-        with self._write():
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
-            )
+        # an up-to-date database is only read here: opening one (a web request, a
+        # `stories` listing) must not take the write lock
+        if not self._db.has_table("schema_migrations"):
+            with self._write():
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
+                )
         current = self.schema_version()
         if current > len(MIGRATIONS):
             raise StoreError(
