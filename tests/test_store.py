@@ -232,6 +232,8 @@ def test_stories_membership_reports_and_staleness(store: Store):
     two = story_state("story-2", [_features(str(ids[2]))])
     store.save_stories([one, two])
     assert store.memberships() == {ids[0]: "story-1", ids[1]: "story-1", ids[2]: "story-2"}
+    assert store.story_of(ids[2]) == "story-2"
+    assert store.story_of(424242) is None
     row = store.story("story-1")
     assert (row.articles, row.outlets, row.origins, row.conflicts) == (2, 1, 2, None)
     assert (row.first_published, row.last_published, row.title) == ("2024-03-01", "2024-03-02", "Report 1")

@@ -16,7 +16,14 @@ from rich.table import Table
 
 from .store import Store, StoredArticle, StoryRow
 
-__all__ = ["CATALOG_RENDERERS", "CATALOG_SCHEMA", "ListedStory", "list_stories", "render_catalog"]
+__all__ = [
+    "CATALOG_RENDERERS",
+    "CATALOG_SCHEMA",
+    "ListedStory",
+    "article_dict",
+    "list_stories",
+    "render_catalog",
+]
 
 CATALOG_SCHEMA = "storydiff.stories/1"
 # Table width when not printing to a terminal (files, pipes, tests): wide enough
@@ -38,7 +45,8 @@ def list_stories(store: Store) -> list[ListedStory]:
     return [ListedStory(row, tuple(store.story_articles(row.id))) for row in store.stories()]
 
 
-def _article_dict(stored: StoredArticle) -> dict[str, object]:
+def article_dict(stored: StoredArticle) -> dict[str, object]:
+    """A stored article's id, title, path, URL, source, outlet, date and the article it copies."""
     a = stored.article
     return {
         "id": stored.id,
@@ -66,7 +74,7 @@ def _story_dict(story: ListedStory) -> dict[str, object]:
         "created": r.created,
         "updated": r.updated,
         "report_made": r.report_made,
-        "items": [_article_dict(a) for a in story.articles],
+        "items": [article_dict(a) for a in story.articles],
     }
 
 

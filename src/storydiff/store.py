@@ -734,6 +734,11 @@ class Store:
         """Article id -> story id for every clustered article."""
         return {int(a): str(s) for a, s in self._db.execute("SELECT article, story FROM story_members")}
 
+    def story_of(self, article: int) -> str | None:
+        """The id of the story an article is in, ``None`` before it is clustered."""
+        rows = self._db.execute("SELECT story FROM story_members WHERE article = ?", (article,))
+        return str(rows[0][0]) if rows else None
+
     def stale_stories(self) -> list[str]:
         """Ids of stories whose report has not been made since they last changed."""
         return [

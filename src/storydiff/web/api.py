@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from storydiff.catalog import list_stories, render_catalog_json
+from storydiff.catalog import article_dict, list_stories, render_catalog_json
 from storydiff.render import render_json
 
 from .service import (
@@ -192,19 +192,12 @@ def article(
     """A stored article: where it came from, its metadata, its story and its extracted text."""
     with corpus(_web(request)) as store:
         stored = article_or_404(store, article_id)
-        story_id = store.memberships().get(stored.id)
+        story_id = store.story_of(stored.id)
     a = stored.article
     return {
-        "id": stored.id,
-        "url": a.url,
-        "path": a.path,
-        "source": stored.source,
-        "title": a.title,
-        "outlet": a.outlet,
-        "published": a.published,
+        **article_dict(stored),
         "author": a.author,
         "language": a.language,
-        "copy_of": stored.origin,
         "ingested": stored.ingested,
         "story": story_id,
         "chars": len(a.text),
