@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +145,21 @@ def test_demo_html_is_written_to_a_file(tmp_path: Path) -> None:
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
     assert "Content-Security-Policy" in page
+
+
+@pytest.mark.slow
+def test_the_report_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    # ties broken by set order would change findings from one process to the next
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"demo-{seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "HF_HUB_OFFLINE": "1"}
+        subprocess.run(
+            [sys.executable, "-m", "storydiff.cli", "demo", "--format", "json", "-o", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]

@@ -959,7 +959,9 @@ def _who(c: Claim) -> str:
 
 def _subject(claims: list[Claim]) -> str:
     subjects = [c.subject for c in claims if c.subject]
-    return max(set(subjects), key=subjects.count) if subjects else ""
+    # the commonest; a tie goes to the first named (a set would break it by hash order,
+    # which changes from one process to the next)
+    return max(dict.fromkeys(subjects), key=subjects.count) if subjects else ""
 
 
 def _short(text: str, limit: int = 60) -> str:
