@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from loopback import serving
 from storydiff.cli import cli
 from storydiff.corpus import LocalAnalyzer, ingest, merge_stories, split_story, story_report
 from storydiff.errors import SettingsError, StoreError
@@ -251,8 +252,7 @@ class _Site:
     """A news site on 127.0.0.1: an RSS feed with an ETag and one HTML page per item; logs requests."""
 
     def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         self.pages: dict[str, bytes] = {}
         self.items: list[tuple[str, str, str]] = []  # (path, title, RFC 822 date)
@@ -287,10 +287,8 @@ class _Site:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.handler = Handler
+        self.base = ""  # set while it is served
 
     def add(self, path: str, title: str, date: str, paragraphs: list[str]) -> None:
         body = "".join(f"<p>{p}</p>" for p in paragraphs)
@@ -311,16 +309,13 @@ class _Site:
         ).encode()
         return body, f'"v{len(self.items)}"'
 
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
 
 @pytest.fixture
 def site():
     s = _Site()
-    yield s
-    s.close()
+    with serving(s.handler) as base:
+        s.base = base
+        yield s
 
 
 def _paragraphs(line_number: int) -> list[str]:

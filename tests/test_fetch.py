@@ -8,16 +8,17 @@ The loopback server here (:class:`Loopback`, fixture ``loopback``) is reused by
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
 
+from loopback import refused_url as loopback_refused_url
+from loopback import serving
 from storydiff.errors import FetchError, InputTooLarge
 from storydiff.fetch import BACKOFF_CAP, RETRY_AFTER_CAP, Fetcher, FetchResult
 from storydiff.settings import Settings
@@ -128,42 +129,21 @@ def _handler(state: Loopback, stop: threading.Event) -> type[BaseHTTPRequestHand
     return Handler
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = False
-    block_on_close = True  # server_close() joins handler threads: nothing outlives the fixture
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients that time out or stop reading leave broken pipes behind
-
-
 @pytest.fixture
 def loopback() -> Iterator[Loopback]:
     """A fresh loopback server per test, so request counts belong to that test alone."""
     stop = threading.Event()
     state = Loopback()
-    server = _QuietServer(("127.0.0.1", 0), _handler(state, stop))
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
     # A short poll interval: shutdown() waits for it, once per test.
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
-    )
-    thread.start()
-    try:
+    with serving(_handler(state, stop), stop=stop, poll_interval=POLL_SECONDS) as base:
+        state.base = base
         yield state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
 def refused_url() -> str:
     """An address where nothing listens: a port bound, then closed again."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/story"
+    return loopback_refused_url()
 
 
 class Sleeps(list[float]):

@@ -6,17 +6,18 @@ The news texts here are invented for these tests.
 from __future__ import annotations
 
 import io
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TextIO
 
 import httpx
 import pytest
 
+from loopback import refused_url as loopback_refused_url
+from loopback import serving
 from storydiff.errors import (
     BinaryInput,
     EmptyInput,
@@ -168,38 +169,19 @@ def _make_handler(server_state: NewsServer, stop: threading.Event) -> type[BaseH
     return Handler
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = False
-    block_on_close = True  # server_close() joins handler threads: nothing outlives the fixture
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients that time out or stop reading leave broken pipes behind
-
-
 @pytest.fixture(scope="module")
 def news_server() -> Iterator[NewsServer]:
     stop = threading.Event()
     state = NewsServer(base="")
-    server = _QuietServer(("127.0.0.1", 0), _make_handler(state, stop))
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_make_handler(state, stop), stop=stop) as base:
+        state.base = base
         yield state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
 def refused_url() -> str:
     """An address where nothing listens: a port bound, then closed again."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/story"
+    return loopback_refused_url()
 
 
 # --------------------------------------------------------------------------- helpers

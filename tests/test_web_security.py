@@ -23,13 +23,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from loopback import serving
 from storydiff.errors import FetchError, InputTooLarge
 from storydiff.settings import Settings
 from storydiff.store import open_store
 from storydiff.web import AddressPolicy, WebSettings
 from storydiff.web.app import CSP
 from storydiff.web.safefetch import make_safe_client, refusal, safe_fetch
-from test_fetch import Loopback, Route, _handler, _QuietServer
+from test_fetch import Loopback, Route, _handler
 from test_web import FIXTURES, TOKEN, corpus_of, error_of, live_server
 
 HOSTILE = FIXTURES / "web" / "hostile.jsonl"
@@ -66,20 +67,14 @@ def http_server(host: str) -> Iterator[Loopback]:
     """test_fetch's loopback server (routes, hit counts, request headers), listening on ``host``."""
     stop = threading.Event()
     state = Loopback()
-    try:
-        server = _QuietServer((host, 0), _handler(state, stop))
-    except OSError:
-        pytest.skip(f"cannot listen on {host} (only Linux routes all of 127/8 to loopback)")
-    state.base = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            state.base = stack.enter_context(
+                serving(_handler(state, stop), host, stop=stop, poll_interval=0.01)
+            )
+        except OSError:
+            pytest.skip(f"cannot listen on {host} (only Linux routes all of 127/8 to loopback)")
         yield state
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
