@@ -63,15 +63,14 @@ def _output_options(func: F) -> F:
         type=click.Path(dir_okay=False, writable=True),
         help="Write the report to this file.",
     )(func)
+    return _format_option(FORMATS, "terminal", "Report format.")(func)
+
+
+def _format_option(choices: Sequence[str], default: str, help: str) -> Callable[[F], F]:
+    """``--format``/``-f`` (the ``fmt`` argument): one of a renderer registry's names."""
     return click.option(
-        "--format",
-        "-f",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="terminal",
-        show_default=True,
-        help="Report format.",
-    )(func)
+        "--format", "-f", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help
+    )
 
 
 def _limit_options(func: F) -> F:
@@ -185,15 +184,7 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
     show_default=True,
     help="Folder for results.json, results.md and the scorers' input files.",
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(sorted(EVAL_RENDERERS)),
-    default="table",
-    show_default=True,
-    help="What to print on standard output.",
-)
+@_format_option(sorted(EVAL_RENDERERS), "table", "What to print on standard output.")
 @_edge
 def eval_cmd(
     data: Path | None, tasks: tuple[str, ...], split: str, limit: int | None, out: Path, fmt: str
@@ -237,15 +228,7 @@ def eval_cmd(
     show_default=True,
     help="Cold starts of `storydiff compare` to time (0 skips them).",
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(sorted(BENCH_FORMATS)),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@_format_option(sorted(BENCH_FORMATS), "table", "Output format.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Also write to this file."
 )
@@ -461,15 +444,7 @@ def watch(every: str, times: int | None, **options: Any) -> None:
 @click.option(
     "--db", envvar="STORYDIFF_DB", help="The corpus (SQLite file or postgresql:// URL). [env: STORYDIFF_DB]"
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(sorted(CATALOG_RENDERERS)),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@_format_option(sorted(CATALOG_RENDERERS), "table", "Output format.")
 @click.pass_context
 @_edge
 def stories(ctx: click.Context, db: str | None, fmt: str) -> None:

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,14 +99,6 @@ def build_dump(
     return articles, by_name
 
 
-def _sources(articles: Sequence[Article]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for a in articles:
-        name = a.id.split("/", 1)[0]
-        counts[name] = counts.get(name, 0) + 1
-    return list(counts.items())
-
-
 def _write_dump(articles: Sequence[Article], path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         for a in articles:
@@ -151,7 +144,8 @@ def run_ingest_bench(
         with open_store(work / f"corpus-{workers[-1]}.db") as store:
             clustering = _score_sets(store, pools, [a.id for a in articles], data, work)
     return IngestBenchResult(
-        corpus=f"{len(articles)} articles: " + ", ".join(f"{n} {name}" for name, n in _sources(articles)),
+        corpus=f"{len(articles)} articles: "
+        + ", ".join(f"{n} {name}" for name, n in Counter(a.id.split("/", 1)[0] for a in articles).items()),
         cores=os.cpu_count() or 1,
         runs=tuple(runs),
         clustering=tuple(clustering),

@@ -779,32 +779,37 @@ class Store:
     # --- consistency ---------------------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
-        """What is inconsistent in the database (empty when all is well): for tests and `doctor` checks."""
+        """What is inconsistent in the database (empty when all is well); tests check it after runs."""
         problems = []
         if isinstance(self._db, _SQLite):
             result = self._db.execute("PRAGMA integrity_check")[0][0]
             if result != "ok":
                 problems.append(f"integrity_check: {result}")
             problems += [f"foreign key: {r}" for r in self._db.execute("PRAGMA foreign_key_check")]
-        orphans = self._db.execute(
-            "SELECT COUNT(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story WHERE s.id IS NULL"
-        )[0][0]
-        if orphans:
-            problems.append(f"{orphans} memberships of missing stories")
-        empty = self._db.execute(
-            "SELECT COUNT(*) FROM stories s "
-            "WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.story = s.id)"
-        )[0][0]
-        if empty:
-            problems.append(f"{empty} stories without articles")
-        runs = self._db.execute(
-            "SELECT COUNT(*) FROM ingest_runs r WHERE r.new <> "
-            "(SELECT COUNT(*) FROM articles a WHERE a.run = r.id)"
-        )[0][0]
-        if runs:
-            problems.append(f"{runs} ingest runs whose new-article count does not match their articles")
+        for sql, what in _CONSISTENCY_CHECKS:
+            count = self._db.execute(sql)[0][0]
+            if count:
+                problems.append(f"{count} {what}")
         return problems
 
+
+# What must count zero in a consistent corpus, and what a non-zero count means.
+_CONSISTENCY_CHECKS = (
+    (
+        "SELECT COUNT(*) FROM story_members m LEFT JOIN stories s ON s.id = m.story WHERE s.id IS NULL",
+        "memberships of missing stories",
+    ),
+    (
+        "SELECT COUNT(*) FROM stories s "
+        "WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.story = s.id)",
+        "stories without articles",
+    ),
+    (
+        "SELECT COUNT(*) FROM ingest_runs r "
+        "WHERE r.new <> (SELECT COUNT(*) FROM articles a WHERE a.run = r.id)",
+        "ingest runs whose new-article count does not match their articles",
+    ),
+)
 
 # SQLite allows 999 parameters in older builds; stay under it.
 _CHUNK = 500
