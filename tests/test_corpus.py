@@ -384,3 +384,16 @@ def test_cli_feeds_from_opml_then_watch_uses_conditional_requests(tmp_path, site
         sizes = sorted(row.articles for row in s.stories())
         assert sizes == [1, 2]
         assert s.integrity_problems() == []
+
+
+def test_local_workers_start_only_when_there_is_more_than_one_task():
+    analyzer = LocalAnalyzer(2)
+    try:
+        # one task runs here: no worker process is started for it
+        assert list(analyzer.run(abs, [-3])) == [3]
+        assert analyzer._pool is None
+        # several run on the workers, results in completion order
+        assert sorted(analyzer.run(abs, [-1, -2, -3, -4, -5])) == [1, 2, 3, 4, 5]
+        assert analyzer._pool is not None
+    finally:
+        analyzer.close()

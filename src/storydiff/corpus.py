@@ -31,17 +31,26 @@ from multiprocessing import get_context
 from time import perf_counter
 from typing import Any, Protocol, TypeVar
 
+from .claims import analyze
 from .compare import compare_analyses
 from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
 from .embeddings import Embedder, default_embedder
 from .errors import InputError, SettingsError
 from .fetch import Fetcher
 from .harvest import harvest
+from .nlp import parse_many
 from .records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
 from .render import render_json, report_from_dict
 from .settings import Settings
 from .store import AnalysisResult, Store, StoredArticle
-from .stories import ClusterSettings, StoryClusterer, StoryState, next_story_id, story_state
+from .stories import (
+    ClusterSettings,
+    StoryClusterer,
+    StoryState,
+    article_features,
+    next_story_id,
+    story_state,
+)
 from .timeline import with_timeline
 
 __all__ = [
@@ -109,10 +118,6 @@ def analyze_partition(
     Loads the models once per process. One article that fails is returned with
     its error; the others are still analysed.
     """
-    from .claims import analyze
-    from .nlp import parse_many
-    from .stories import article_features
-
     docs = list(parse_many(a.text for a in articles))
     analyses: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -171,9 +176,13 @@ class LocalAnalyzer:
 
     def run(self, task: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Run ``task`` on every item (in this process with one worker); results in completion order."""
-        if self.workers == 1:
-            yield from map(task, items)
+        pending = iter(items)
+        head = list(itertools.islice(pending, 2))
+        if self.workers == 1 or len(head) < 2:
+            # a single task (a one-article ingest, one changed story) is not worth starting workers for
+            yield from map(task, itertools.chain(head, pending))
             return
+        pending = itertools.chain(head, pending)
         if self._pool is None:
             # spawn, not fork: torch and tokenizers hold threads that a fork would copy broken
             self._pool = ProcessPoolExecutor(
@@ -183,7 +192,6 @@ class LocalAnalyzer:
                 initargs=(max(1, (os.cpu_count() or 1) // self.workers),),
             )
         pool = self._pool
-        pending = iter(items)
         running = {
             pool.submit(task, item) for item in itertools.islice(pending, self.workers * IN_FLIGHT_PER_WORKER)
         }
