@@ -48,14 +48,11 @@ PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "on"})
 REFERENCE_PREPS = frozenset({"from", "to", "away", "off", "outside", "north", "south", "east", "west"})
 # Verbs whose complement the speaker says is false.
 DENIAL_VERBS = frozenset("deny dispute refute reject".split())
-# Verbs that put someone in a group by naming them: "names X as a defendant".
-NAMING_VERBS = frozenset("name list identify designate".split())
-# Verbs that list a group's members: "the defendants include X".
-INCLUSION_VERBS = frozenset("include comprise feature".split())
-# Nouns that only hold a group ("a long list of defendants"): the group is their "of" object.
-CONTAINER_NOUNS = frozenset("list number group host series slate range roster array handful".split())
-# Nouns for a part or a copy of something: an act on them is an act on that thing.
-PART_NOUNS = CONTAINER_NOUNS | frozenset("copy page part portion excerpt section version batch set".split())
+# Nouns for a part, a copy or a container of something: an act on them is an act on that
+# thing ("released copies of the memos" releases the memos).
+PART_NOUNS = frozenset(
+    "copy page part portion excerpt section version batch set list number group series".split()
+)
 RELATIVE_PRONOUNS = frozenset("that which who whom".split())
 PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
 
@@ -82,7 +79,7 @@ def extract_claims(
     """Read the quantity, date and event claims of one parsed sentence."""
     attributions = tuple(attributions)
     claims: list[Claim] = []
-    for q in [*extract_quantities(sent), *_ordinal_counts(sent)]:
+    for q in extract_quantities(sent):
         claims.append(_quantity_claim(sent, sentence, q, attributions, len(claims)))
     for d in extract_dates(sent, published):
         claim = _date_claim(sent, sentence, d, attributions, len(claims))
@@ -91,11 +88,6 @@ def extract_claims(
     for token in sent:
         if _is_event_predicate(token):
             claims.append(_event_claim(sent, sentence, token, attributions, len(claims)))
-    for member, role, cue, negated in _memberships(sent):
-        claims.append(_membership_claim(sentence, member, role, cue, negated, attributions, len(claims)))
-    for ent in sent.ents:
-        if ent.label_ in PERSON_LABELS:
-            claims.extend(_person_claims(sentence, ent, attributions, len(claims)))
     return claims
 
 
@@ -116,10 +108,6 @@ def _quantity_claim(
         # "the $28 million the ministry spent came from a fund": the amount is what was spent
         predicate = relative
         frame.append(_key(relative))
-    occasion = _occasion_verb(q, predicate)
-    if occasion is not None:
-        q = replace(q, noun=occasion)
-        frame.append(occasion)
     reference = _reference_after(doc, q.end, sent.end_char)
     keys = set(frame)
     if reference:
@@ -128,10 +116,10 @@ def _quantity_claim(
         keys.add("noun:" + q.noun)
     subject = _subject_for(head, sent) or (q.noun or "")
     attribute = _quantity_attribute(q, predicate, frame, reference)
-    if occasion is not None:
-        attribute = f"number of times ({occasion})"
     return Claim(
         id=f"{sentence.article}:q{sentence.index}.{n}",
+        frame=frame_text(number, predicate, q.start, q.end),
+        scope=scope_of(number, predicate, q.start, q.end),
         article=sentence.article,
         sentence=sentence,
         kind="quantity",
@@ -140,7 +128,7 @@ def _quantity_claim(
         value=q.text,
         start=q.start,
         end=q.end,
-        predicate=occasion or (predicate.lemma_.lower() if predicate is not None else None),
+        predicate=predicate.lemma_.lower() if predicate is not None else None,
         speaker=_speaker(q.start, q.end, attributions),
         quantity=q,
         keys=tuple(sorted(keys)),
@@ -159,13 +147,6 @@ def _object_relative_clause(head: Token) -> Token | None:
         if not has_object and not sum_is_subject:
             return child
     return None
-
-
-def _occasion_verb(q: Quantity, predicate: Token | None) -> str | None:
-    """The act a count of occasions counts: "met six times" and "the third summit" count meetings."""
-    if q.noun in OCCASION_NOUNS and predicate is not None and predicate.pos_ == "VERB":
-        return predicate.lemma_.lower()
-    return EVENT_NOUN_VERBS.get(q.noun or "")
 
 
 def _frame_of(head: Token, predicate: Token | None) -> list[str]:
@@ -220,52 +201,6 @@ def _quantity_attribute(q: Quantity, predicate: Token | None, frame: list[str], 
     return " ".join(words)
 
 
-# Nouns that count occasions of the verb they hang on ("met six times").
-OCCASION_NOUNS = frozenset("time occasion".split())
-# Nouns for one occurrence of an act, with the verb whose occasions they count:
-# "the third summit" and "have met six times" both count meetings.
-EVENT_NOUN_VERBS = {
-    noun: verb
-    for verb, nouns in [
-        ("meet", "meeting summit talk"), ("visit", "visit trip"), ("call", "call"), ("test", "test"),
-        ("launch", "launch"), ("attack", "attack raid"), ("strike", "strike"), ("vote", "vote ballot"),
-        ("interview", "interview"), ("hear", "hearing"),
-    ]
-    for noun in nouns.split()
-}  # fmt: skip
-# Ordinals that count earlier occurrences. "First" is left out: it often means
-# "the very first" or "the earliest" rather than a count.
-ORDINALS = {
-    w: n for n, w in enumerate("second third fourth fifth sixth seventh eighth ninth tenth".split(), 2)
-}
-
-
-def _ordinal_counts(sent: Span) -> list[Quantity]:
-    """Counts stated as ordinals of an event noun: "the third summit" -> 3 meetings."""
-    found: list[Quantity] = []
-    for token in sent:
-        n = ORDINALS.get(token.lower_)
-        noun = token.head
-        if n is None or token.dep_ != "amod" or noun.lemma_.lower() not in EVENT_NOUN_VERBS:
-            continue
-        end = noun.idx + len(noun.text)
-        found.append(
-            Quantity(
-                text=sent.doc.text[token.idx : end],
-                start=token.idx,
-                end=end,
-                value=float(n),
-                low=float(n),
-                high=float(n),
-                unit=None,
-                dimension="count",
-                noun=noun.lemma_.lower(),
-                token_i=token.i,
-            )
-        )
-    return found
-
-
 # --- date claims -----------------------------------------------------------------------
 
 
@@ -281,6 +216,8 @@ def _date_claim(
     keys.update(_key(c) for c in predicate.children if c.dep_ in _ARGUMENT_DEPS and not c.is_stop)
     return Claim(
         id=f"{sentence.article}:d{sentence.index}.{n}",
+        frame=frame_text(anchor, predicate, d.start, d.end),
+        scope=scope_of(anchor, predicate, d.start, d.end),
         article=sentence.article,
         sentence=sentence,
         kind="date",
@@ -366,6 +303,8 @@ def _event_claim(
     end = verb.idx + len(verb.text)
     return Claim(
         id=f"{sentence.article}:e{sentence.index}.{n}",
+        frame=frame_text(verb, verb, -1, -1),
+        scope=scope_of(verb, verb, -1, -1),
         article=sentence.article,
         sentence=sentence,
         kind="event",
@@ -382,158 +321,6 @@ def _event_claim(
         place="; ".join(places) or None,
         keys=tuple(sorted(keys)),
     )
-
-
-# --- membership claims -----------------------------------------------------------------
-
-
-def _memberships(sent: Span) -> list[tuple[Token, Token, Token, bool]]:
-    """Named members of a group: (member, group noun, cue word, negated).
-
-    "it does not name Trump as a defendant" -> (Trump, defendant, name, True);
-    "a list of defendants that includes Mr. Trump; his son..." -> (Trump, defendant, ...).
-    Only proper-noun members count: a group of common nouns is too vague to contradict.
-    """
-    found: list[tuple[Token, Token, Token, bool]] = []
-    for token in sent:
-        lemma = token.lemma_.lower()
-        negated = any(c.dep_ == "neg" for c in token.children)
-        if lemma in NAMING_VERBS and token.pos_ == "VERB":
-            role = next(
-                (g for c in token.children if c.dep_ == "prep" and c.lower_ == "as"
-                 for g in c.children if g.dep_ == "pobj"),
-                None,
-            )  # fmt: skip
-            members = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
-            if role is not None:
-                found.extend((m, role, token, negated) for m in _named_members(members))
-        elif lemma in INCLUSION_VERBS and token.pos_ == "VERB":
-            group = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            role = _group_noun(group)
-            members = [c for c in token.children if c.dep_ == "dobj"]
-            if role is not None:
-                found.extend((m, role, token, negated) for m in _named_members(members))
-    return found
-
-
-def _group_noun(token: Token | None) -> Token | None:
-    """The plural noun a group is named by, through relative pronouns and "a list of"."""
-    if token is None:
-        return None
-    if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
-        token = token.head.head
-    if token.lemma_.lower() in CONTAINER_NOUNS:
-        of_objects = [g for c in token.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
-        token = of_objects[0] if of_objects else token
-    if token.pos_ != "NOUN" or token.tag_ != "NNS":
-        return None
-    return token
-
-
-def _named_members(tokens: list[Token]) -> list[Token]:
-    """The proper nouns among ``tokens`` and their conjuncts, through relative pronouns."""
-    out: list[Token] = []
-    for token in tokens:
-        if token.lower_ in RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
-            token = token.head.head
-            if token.dep_ == "pobj":  # "an adviser to Mr. Trump who is named": whose clause?
-                continue
-        for member in [token, *token.conjuncts]:
-            # a possessor ("Trump's son-in-law") is not itself the member
-            possessor = any(c.dep_ == "case" for c in member.children)
-            if (member.pos_ == "PROPN" or member.ent_type_ in NAME_LABELS) and not possessor:
-                out.append(member)
-    return out
-
-
-def _membership_claim(
-    sentence: Sentence,
-    member: Token,
-    role: Token,
-    cue: Token,
-    negated: bool,
-    attributions: tuple[Attribution, ...],
-    n: int,
-) -> Claim:
-    """An event claim "<member> be <group noun>" (possibly negated), keyed "role:<noun>"."""
-    predicate = f"be {role.lemma_.lower()}"
-    agent = _phrase(member) or member.text
-    end = cue.idx + len(cue.text)
-    return Claim(
-        id=f"{sentence.article}:m{sentence.index}.{n}",
-        article=sentence.article,
-        sentence=sentence,
-        kind="event",
-        subject=agent,
-        attribute=predicate,
-        value=("not " if negated else "") + f"{cue.text} ... {role.text}",
-        start=min(cue.idx, member.idx),
-        end=max(end, member.idx + len(member.text)),
-        predicate=predicate,
-        agent=agent,
-        negated=negated,
-        speaker=_speaker(cue.idx, end, attributions),
-        keys=tuple(sorted({predicate, "role:" + role.lemma_.lower(), _key(member)})),
-    )
-
-
-# --- title claims ----------------------------------------------------
-
-# Entity labels a titled name can carry: the small model tags many unfamiliar
-# personal names as organisations or places ("former club treasurer Ilse Marrow");
-# the office word before the name ("treasurer") is what makes it a person.
-PERSON_LABELS = frozenset({"PERSON", "ORG", "GPE"})
-# Words before a title that say when it was held, not what it is.
-TITLE_TIME_WORDS = frozenset("former then ex late current acting interim onetime one-time erstwhile".split())
-
-
-def _person_claims(
-    sentence: Sentence, ent: Span, attributions: tuple[Attribution, ...], n: int
-) -> list[Claim]:
-    """A "title" claim for the title written before a person's name.
-
-    "former campaign chairman Paul Manafort" gives the title "campaign chairman"
-    for "Paul Manafort"; reports can then be compared on the office they give him.
-    """
-    claims: list[Claim] = []
-    speaker = _speaker(ent.start_char, ent.end_char, attributions)
-    title = _title_before(ent)
-    if title:
-        claims.append(
-            Claim(
-                id=f"{sentence.article}:t{sentence.index}.{n}",
-                article=sentence.article,
-                sentence=sentence,
-                kind="title",
-                subject=ent.text,
-                attribute="title",
-                value=" ".join(t.text for t in title),
-                start=title[0].idx,
-                end=ent.end_char,
-                agent=ent.text,
-                speaker=speaker,
-                keys=tuple(t.lemma_.lower() for t in title),
-            )
-        )
-    return claims
-
-
-def _title_before(ent: Span) -> list[Token]:
-    """The common-noun title written right before a name ("campaign chairman" Paul Manafort)."""
-    doc = ent.doc
-    title: list[Token] = []
-    i = ent.start - 1
-    while i >= ent.sent.start and len(title) < 4:
-        token = doc[i]
-        if token.pos_ not in {"NOUN", "ADJ", "PROPN"} or token.ent_type_ or token.dep_ == "poss":
-            break
-        title.insert(0, token)
-        i -= 1
-    while title and title[0].lower_ in TITLE_TIME_WORDS:
-        title.pop(0)
-    if not title or title[-1].pos_ != "NOUN":
-        return []
-    return title
 
 
 # --- quotations ------------------------------------------------------------------------
@@ -581,6 +368,107 @@ def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) ->
             continue  # two speakers in one quotation, or nothing to stretch
         stretched.append(replace(inner[0], content=text[start:end], content_start=start, content_end=end))
     return tuple(stretched)
+
+
+# --- frames ----------------------------------------------------------------------------
+
+# Dependents that say what a figure or an act is about and when: arguments, modifiers,
+# particles, negation, modal verbs. Whole clauses (ccomp, relcl, conj) are left out: they
+# are other statements.
+_FRAME_DEPS = frozenset(
+    "nsubj nsubjpass dobj attr acomp oprd agent pobj prep prt neg advmod npadvmod compound amod "
+    "nummod poss xcomp dative".split()
+)
+# At most this many words: enough for "workers injured in the inferno" or "caravan once
+# numbered", short enough that the embedding of the frame stays about the value.
+MAX_FRAME_WORDS = 12
+
+
+def frame_text(anchor: Token, predicate: Token | None, start: int, end: int) -> str:
+    """The words a value or an act hangs on, in text order, the value itself left out.
+
+    The path from ``anchor`` up to its predicate, the predicate's and the path's
+    arguments and modifiers one level down (prepositions with their objects), and
+    the noun a relative clause describes: "a caravan that once numbered about
+    1,200" gives "caravan once numbered"; "two workers were injured in the inferno"
+    gives "workers injured in inferno".
+    """
+    path = [anchor]
+    token = anchor
+    for _ in range(6):
+        if (predicate is not None and token.i == predicate.i) or token.head.i == token.i:
+            break
+        if _is_speech(token.head) or token.dep_ in {"ccomp", "relcl", "advcl"}:
+            break
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"}:
+            break  # "...and were released": another clause
+        token = token.head
+        path.append(token)
+        if path[-2].dep_ == "appos":
+            break  # "Belgorod, a city of 69,000": the name described, not its clause
+    picked = {t.i for t in path}
+    for t in path:
+        for child in t.children:
+            if child.dep_ in _FRAME_DEPS or (child.dep_ == "aux" and child.tag_ == "MD"):
+                picked.add(child.i)
+                if child.dep_ in {"prep", "agent"} or child.pos_ in {"NOUN", "PROPN"}:
+                    picked.update(g.i for g in child.children if g.dep_ in {"pobj", "compound"})
+        if t.dep_ in {"relcl", "acl", "appos"}:
+            picked.add(t.head.i)  # "a caravan that once numbered": what the clause describes
+    doc = anchor.doc
+    words = [
+        doc[i].text
+        for i in sorted(picked)
+        if not start <= doc[i].idx < end
+        and not doc[i].like_num
+        and not doc[i].is_punct
+        and doc[i].pos_ not in {"DET", "PRON"}
+        and (doc[i].pos_ != "AUX" or doc[i].tag_ == "MD" or doc[i].i == anchor.i)
+    ]
+    return " ".join(words[:MAX_FRAME_WORDS])
+
+
+# Entities that narrow a statement to a place, a time or an occasion.
+SCOPE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "EVENT"})
+# Dependents that open another statement: their entities are not this one's scope.
+_OTHER_CLAUSES = frozenset({"ccomp", "relcl", "advcl", "parataxis", "csubj"})
+
+
+def scope_of(anchor: Token, predicate: Token | None, start: int, end: int) -> tuple[str, ...]:
+    """The places, dates and events named in the clause of a value or an act, lower-cased.
+
+    The clause is the predicate's subtree (or, for a figure describing a noun, the
+    noun phrase it sits in) without the clauses inside it and without the value
+    itself: "Twelve people were killed ... in Bener Meriah district" gives
+    ("bener meriah",); "at least 24 people were killed" gives ().
+    """
+    top = predicate
+    if top is None:
+        top = anchor
+        for _ in range(6):
+            if top.head.i == top.i or top.dep_ == "appos":
+                break
+            top = top.head
+        if top.dep_ == "appos":
+            top = top.head
+    outside: set[int] = set()
+    for token in top.subtree:
+        if token.i != top.i and (
+            token.dep_ in _OTHER_CLAUSES or (token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"})
+        ):
+            outside.update(t.i for t in token.subtree)
+    found = []
+    for ent in top.doc.ents:
+        if (
+            ent.label_ not in SCOPE_LABELS
+            or ent.root.i in outside
+            or not top.left_edge.i <= ent.root.i <= top.right_edge.i
+        ):
+            continue
+        if start <= ent.start_char < end or ent.start_char <= start < ent.end_char:
+            continue  # the value itself
+        found.append(ent.text.lower().removeprefix("the "))
+    return tuple(dict.fromkeys(found))
 
 
 # --- helpers ---------------------------------------------------------------------------

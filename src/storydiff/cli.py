@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -103,6 +104,16 @@ def _data_option(func: F) -> F:
     )(func)
 
 
+def _gold_option(func: F) -> F:
+    """``--gold``: the development gold of compare (events and their tuning/validation split)."""
+    return click.option(
+        "--gold",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Development gold folder (events, split.json). [default: tests/fixtures/devgold of a checkout]",
+    )(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storydiff")
 def cli() -> None:
@@ -164,8 +175,51 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
     _report(demo_paths(), Settings(), fmt, output, progress)
 
 
+@cli.command(name="fit-scorer")
+@_data_option
+@_gold_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the scorer. [default: the packaged scorer.json]",
+)
+@_edge
+def fit_scorer_cmd(data: Path | None, gold: Path | None, output: Path | None) -> None:
+    """Fit the compare pair scorer on the tuning half of the development gold.
+
+    Analyses every tuning event's reports, labels each candidate pair from the
+    gold, chooses and calibrates the model on folds of events, and writes the
+    scorer (weights, calibration, thresholds). The validation half is never read.
+
+    \b
+    Example:
+      storydiff fit-scorer --data ../shared/eval
+      storydiff eval --task compare        # then the figures of both halves
+    """
+    from .compare.scorer import default_scorer_path
+    from .devgold import default_gold_dir
+    from .evaluation import load_data_scorer
+    from .scorerfit import fit_from_gold
+
+    data = data or default_data_dir()
+    work = Path("eval-results") / "work"
+    scorer = fit_from_gold(
+        data,
+        gold or default_gold_dir(),
+        work,
+        load_data_scorer(data, "score_compare.py"),
+        say=lambda msg: click.echo(msg, err=True),
+    )
+    target = output or default_scorer_path()
+    target.write_text(scorer.to_json(), encoding="utf-8")
+    click.echo(f"wrote {target}: threshold {scorer.threshold}, floor {scorer.floor}", err=True)
+    click.echo(scorer.fitted_on)
+
+
 @cli.command(name="eval")
 @_data_option
+@_gold_option
 @click.option(
     "--task",
     "tasks",
@@ -187,14 +241,21 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
 @_format_option(sorted(EVAL_RENDERERS), "table", "What to print on standard output.")
 @_edge
 def eval_cmd(
-    data: Path | None, tasks: tuple[str, ...], split: str, limit: int | None, out: Path, fmt: str
+    data: Path | None,
+    gold: Path | None,
+    tasks: tuple[str, ...],
+    split: str,
+    limit: int | None,
+    out: Path,
+    fmt: str,
 ) -> None:
     """Score storydiff on public evaluation data with the data's own scorers.
 
     Tasks: attribution (PolNeAR), quantities (NewsQuant, quantulum3 side by
-    side), clusters (ECB+, NewsWCL50, MEANTIME, NeuS), compare (Belgorod and
-    NewsWCL50 gold). Writes results.json and results.md (with an error
-    analysis per task) to --out.
+    side), clusters (ECB+, NewsWCL50, MEANTIME, NeuS), compare (the development
+    gold's tuning and validation halves apart, Belgorod, NewsWCL50 gold, the
+    demo). Writes results.json and results.md (with an error analysis per
+    task) to --out.
 
     \b
     Example:
@@ -208,6 +269,8 @@ def eval_cmd(
         tasks=tasks or TASKS,
         limit=limit,
     )
+    if gold is not None:
+        settings = replace(settings, gold=gold)
     result = evaluate(settings, progress=lambda msg: click.echo(msg, err=True))
     for path in write_results(result, out):
         click.echo(f"wrote {path}", err=True)

@@ -554,15 +554,13 @@ def report_task(store: Store, story_id: str) -> ReportTask:
 
 def build_report(task: ReportTask, embedder: Embedder | None = None) -> Report:
     """Compare a story's independent reports and build its report with updates and timeline."""
-    if task.analyses:
-        conflicts, agreements, unique = compare_analyses(list(task.analyses), embedder or default_embedder())
-    else:
-        conflicts, agreements, unique = [], [], []
+    found = compare_analyses(list(task.analyses), embedder or default_embedder()) if task.analyses else None
     report = Report(
         articles=task.articles,
-        conflicts=tuple(conflicts),
-        agreements=tuple(agreements),
-        unique=tuple(unique),
+        conflicts=found.conflicts if found else (),
+        possible=found.possible if found else (),
+        agreements=found.agreements if found else (),
+        unique=found.unique if found else (),
         attributions=tuple(at for a in task.analyses for at in a.attributions),
         warnings=task.warnings,
         origins=task.origins,

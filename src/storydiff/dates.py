@@ -111,12 +111,29 @@ def resolve_date(mention: str, published: dt.date) -> tuple[str, str] | None:
     return day.isoformat(), granularity
 
 
+def _truncated(text: str, iso: str, granularity: str) -> tuple[str, str] | None:
+    """What a date names without a year to put it in: ``--MM-DD``, ``--MM`` or ``-W-D``."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if words & set(RELATIVE_DAYS):
+        return None  # counted from a day this report does not give
+    weekday = next((w for w in WEEKDAYS if w in words), None)
+    if weekday is not None and not words & set(MONTHS):
+        return f"-W-{WEEKDAYS.index(weekday) + 1}", "weekday"
+    if granularity == "day":
+        return "--" + iso[5:], "day"
+    if granularity == "month":
+        return "--" + iso[5:7], "month"
+    return None
+
+
 def extract_dates(doc_or_span: Doc | Span, published: dt.date | None) -> list[DateMention]:
     """Find the DATE entities of a parsed text and resolve them against ``published``.
 
     Without a publication date, expressions that name their own year resolve
-    fully, a day and month without a year resolves to ``--MM-DD`` (ISO 8601's
-    yearless form), and weekdays or relative days are skipped.
+    fully, and the others keep what they name, in ISO 8601's truncated forms: a
+    day and month ``--MM-DD``, a month ``--MM`` (granularity "month"), a weekday
+    ``-W-D`` (1 Monday to 7 Sunday; granularity "weekday"). Relative days
+    ("yesterday") name nothing without a date to count from and are skipped.
     """
     mentions: list[DateMention] = []
     for ent in doc_or_span.ents:
@@ -127,9 +144,9 @@ def extract_dates(doc_or_span: Doc | Span, published: dt.date | None) -> list[Da
             continue
         iso, granularity = found
         if published is None and not re.search(r"\d{4}", ent.text):
-            # without a publication date only a day and month can be pinned: "--MM-DD"
-            if granularity != "day" or any(w in ent.text.lower() for w in (*WEEKDAYS, *RELATIVE_DAYS)):
+            truncated = _truncated(ent.text, iso, granularity)
+            if truncated is None:
                 continue
-            iso = "--" + iso[5:]
+            iso, granularity = truncated
         mentions.append(DateMention(ent.text, ent.start_char, ent.end_char, iso, granularity, ent.root.i))
     return mentions

@@ -9,7 +9,10 @@ lives inside the evaluation data folder (``shared/eval``)::
     "neus071-0": "neus/val.source#71:0"               line 71 of a NeuS file, part 0
 
 NeuS parts are written out as ``<title>\\n<body>`` text files, so the quotes of
-an annotation are exact substrings of what storydiff reads. ``split.json`` in
+an annotation are exact substrings of what storydiff reads. ECB+ texts come
+tokenised ("a crowd of 22, 000", "a 9. 1-magnitude quake", "at 07: 37"): their
+numbers are rejoined as printed before storydiff reads them, and the quotes of
+ECB+ events the same way, so a figure is not read as two. ``split.json`` in
 the same folder fixes, once, which events are for tuning and which for
 validation.
 """
@@ -38,6 +41,9 @@ __all__ = [
 # What a discrepancy can be about; the conflict kinds a report can show.
 DISCREPANCY_KINDS = frozenset({"numeric", "date", "polarity", "actor", "place", "attribution", "title"})
 SEVERITIES = frozenset({"major", "minor"})
+# A number split by ECB+'s tokeniser: "22, 000" (a thousands group: 1-3 digits, then 3),
+# "9. 1", "07: 37".
+_SPLIT_NUMBER = re.compile(r"(?<![\d,.])(\d{1,3}), (?=\d{3}(?!\d))|(?<=\d)([.:]) (?=\d)")
 _NEUS_PART = re.compile(r"TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<body>.*)", re.S)
 
 
@@ -63,15 +69,16 @@ def default_gold_dir() -> Path:
 def load_events(gold_dir: Path, names: Iterable[str] | None = None) -> list[GoldEvent]:
     """The events of a gold folder (all of them, or the ones named), sorted by name."""
     if not gold_dir.is_dir():
-        raise EvalDataError(
-            "the development gold folder is missing; give --gold DIR", input=str(gold_dir)
-        )
+        raise EvalDataError("the development gold folder is missing; give --gold DIR", input=str(gold_dir))
     wanted = set(names) if names is not None else None
     events = []
     for path in sorted(gold_dir.glob("*.json")):
         if path.name == "split.json" or (wanted is not None and path.stem not in wanted):
             continue
-        events.append(GoldEvent(path.stem, path, _read(path)))
+        gold = _read(path)
+        if isinstance(gold, dict) and gold.get("source") == "ecbplus":
+            gold = _rejoined(gold)
+        events.append(GoldEvent(path.stem, path, gold))
     if wanted is not None and len(events) != len(wanted):
         absent = sorted(wanted - {e.name for e in events})
         raise EvalDataError(f"no gold file for {', '.join(absent)}", input=str(gold_dir))
@@ -90,18 +97,38 @@ def report_paths(event: GoldEvent, data: Path, work: Path) -> list[Path]:
     """The files of an event's reports, NeuS parts written out under ``work``."""
     paths = []
     for doc, where in event.docs.items():
+        path = work / "devgold-docs" / f"{doc}.txt"
         if "#" in where:
-            path = work / "devgold-docs" / f"{doc}.txt"
-            if not path.is_file():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(_neus_text(data, where, event), encoding="utf-8")
-            paths.append(path)
+            text = _neus_text(data, where, event)
         else:
-            path = data / where
-            if not path.is_file():
-                raise EvalDataError(f"report {doc} not found at {path}", input=str(event.path))
-            paths.append(path)
+            source = data / where
+            if not source.is_file():
+                raise EvalDataError(f"report {doc} not found at {source}", input=str(event.path))
+            text = source.read_text(encoding="utf-8")
+            if event.gold.get("source") == "ecbplus":
+                text = rejoin_numbers(text)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        paths.append(path)
     return paths
+
+
+def rejoin_numbers(text: str) -> str:
+    """Numbers split by a tokeniser rejoined: "22, 000" -> "22,000", "9. 1" -> "9.1"."""
+    return _SPLIT_NUMBER.sub(lambda m: f"{m[1]}," if m[1] else m[2], text)
+
+
+def _rejoined(value: Any) -> Any:
+    """A gold record with its quotes and values rejoined like the texts they quote."""
+    if isinstance(value, dict):
+        return {
+            k: rejoin_numbers(v) if k in {"quote", "value"} and isinstance(v, str) else _rejoined(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_rejoined(v) for v in value]
+    return value
 
 
 def doc_texts(event: GoldEvent, data: Path, work: Path) -> dict[str, str]:
@@ -199,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         for event in load_events(args.gold, args.events or None):
             problems = check_event(event, args.data, Path(work))
             gold = event.gold
-            counts = ", ".join(f"{len(gold.get(k, []))} {k}" for k in ("discrepancies", "corroborated",
-                                                                          "unique", "updates"))
+            counts = ", ".join(
+                f"{len(gold.get(k, []))} {k}" for k in ("discrepancies", "corroborated", "unique", "updates")
+            )
             print(f"{event.name}: {'ok' if not problems else f'{len(problems)} problems'} ({counts})")
             for p in problems:
                 print(f"  - {p}")

@@ -6,8 +6,9 @@
     extract   (inside ingest)         main text and metadata (trafilatura), language check
     analyze   nlp.parse_many          furniture blanked, spaCy parse, sentences at line breaks
     claims    claims.analyze          quantities, dates, attributions, events -> Claim
-    align     compare.compare_analyses  sentence embeddings + explicit alignment rules
-    compare   (inside align)          conflicts, agreements, unique facts -> Finding
+    align     compare.candidate_pairs   sentence embeddings; candidate pairs proposed by structure
+    compare   compare.compare_analyses  the pair scorer decides: conflicts, possible differences,
+                                      agreements, unique facts -> Finding
     report    Report                  rendered by render.RENDERERS (terminal, Markdown, JSON, HTML)
 """
 
@@ -87,7 +88,7 @@ def compare_articles(
     analyses = analyze_articles(articles, progress)  # analyze + claims
     if progress:
         progress("compare", 0, 1)
-    conflicts, agreements, unique = compare_analyses(analyses, embedder or default_embedder())  # align
+    found = compare_analyses(analyses, embedder or default_embedder())  # align, score, compare
     if progress:
         progress("compare", 1, 1)
     warnings = tuple(f"{r.input}: {r.reason}" for r in rejected)
@@ -95,9 +96,10 @@ def compare_articles(
         warnings += (f"only one report ({articles[0].id}): showing its inner conflicts and attributions",)
     return Report(
         articles=tuple(articles),
-        conflicts=tuple(conflicts),
-        agreements=tuple(agreements),
-        unique=tuple(unique),
+        conflicts=found.conflicts,
+        possible=found.possible,
+        agreements=found.agreements,
+        unique=found.unique,
         attributions=tuple(at for a in analyses for at in a.attributions),
         rejected=tuple(rejected),
         warnings=warnings,

@@ -175,6 +175,12 @@ class Claim:
     date: DateMention | None = None
     place: str | None = None
     keys: tuple[str, ...] = ()  # content lemmas and entity keys used for alignment
+    # the words the value hangs on, in text order and without the value itself: the counted
+    # noun, the governing predicate with its arguments, time words ("caravan once numbered")
+    frame: str = ""
+    # places, dates and named events in the value's own clause ("in Bener Meriah district",
+    # "in 2004"): what narrows a figure to a part or another occasion, lower-cased
+    scope: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +209,12 @@ class Statement:
 class Finding:
     """A conflict, an agreement or a unique fact, with its evidence.
 
-    ``category`` is "conflict", "agreement", "unique" or "update" (a figure a
-    later report of the same outlet or speaker revised). ``severity`` is set for
-    conflicts only ("major" or "minor").
+    ``category`` is "conflict", "possible" (a difference the pair scorer is not
+    confident enough of to call a conflict), "agreement", "unique" or "update"
+    (a figure a later report of the same outlet or speaker revised).
+    ``severity`` is set for conflicts and possible differences only ("major" or
+    "minor"); ``confidence`` is the pair scorer's calibrated probability that
+    the statements are about one thing, for the findings it decides.
     """
 
     category: str
@@ -215,6 +224,7 @@ class Finding:
     explanation: str
     statements: tuple[Statement, ...]
     severity: str | None = None
+    confidence: float | None = None
 
     @property
     def articles(self) -> tuple[str, ...]:
@@ -258,6 +268,9 @@ class TimelineEntry:
 class Report:
     """The result of comparing a set of articles.
 
+    ``possible`` holds the differences the pair scorer found below its conflict
+    threshold: shown apart, collapsed, never counted as conflicts.
+
     A story report from the corpus also carries its ``story`` id, its independent
     ``origins``, its ``updates`` (figures a later report of the same outlet or
     speaker revised: category "update", not conflicts) and its ``timeline``.
@@ -265,6 +278,7 @@ class Report:
 
     articles: tuple[Article, ...]
     conflicts: tuple[Finding, ...] = ()
+    possible: tuple[Finding, ...] = ()
     agreements: tuple[Finding, ...] = ()
     unique: tuple[Finding, ...] = ()
     attributions: tuple[Attribution, ...] = ()

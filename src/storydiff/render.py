@@ -75,8 +75,10 @@ __all__ = [
 ]
 
 # The JSON contract's name and major version. Additive changes (a new key) keep
-# "/1"; renaming, removing or changing the meaning of a key bumps it.
-SCHEMA = "storydiff.report/1"
+# the number; renaming, removing or changing the meaning of a key bumps it. "/2":
+# conflicts are only the pair scorer's confident ones, the others are "possible",
+# and findings carry a "confidence".
+SCHEMA = "storydiff.report/2"
 SCHEMA_FAMILY = "storydiff.report/"
 
 # Terminal view only: a busy story yields hundreds of unique facts, which would
@@ -96,15 +98,22 @@ PLAIN_WIDTH = 100
 Renderer = Callable[[Report], str]
 
 _CATEGORIES = ("conflict", "agreement", "unique", "update")
-_SECTIONS = {"conflict": "conflicts", "agreement": "agreements", "unique": "unique", "update": "updates"}
+_SECTIONS = {
+    "conflict": "conflicts",
+    "possible": "possible",
+    "agreement": "agreements",
+    "unique": "unique",
+    "update": "updates",
+}
 # Text labels next to every colour, so colour is never the only signal.
 CATEGORY_LABELS = {
     "conflict": "⚠ conflict",
+    "possible": "? possible difference",
     "agreement": "✓ agreed",
     "unique": "+ only here",
     "update": "↻ updated",
 }
-CATEGORY_ICONS = {"conflict": "⚠", "agreement": "✓", "unique": "+", "update": "↻"}
+CATEGORY_ICONS = {"conflict": "⚠", "possible": "?", "agreement": "✓", "unique": "+", "update": "↻"}
 _UNATTRIBUTED = "unattributed"
 
 
@@ -121,7 +130,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     Raises :class:`ValueError` if a finding sits in the wrong section (its
     ``category`` would otherwise be lost without a trace).
     """
-    for category in _CATEGORIES:
+    for category in (*_CATEGORIES, "possible"):
         for finding in _findings(report, category):
             if finding.category != category:
                 raise ValueError(
@@ -134,6 +143,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "articles": [_article_to_dict(a) for a in report.articles],
         "origins": [_origin_to_dict(o) for o in report.origins],
         "conflicts": [_finding_to_dict(f) for f in report.conflicts],
+        "possible": [_finding_to_dict(f) for f in report.possible],
         "updates": [_finding_to_dict(f) for f in report.updates],
         "agreements": [_finding_to_dict(f) for f in report.agreements],
         "unique": [_finding_to_dict(f) for f in report.unique],
@@ -184,6 +194,7 @@ def _finding_to_dict(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject,
         "attribute": finding.attribute,
         "severity": finding.severity,
+        "confidence": finding.confidence,
         "explanation": finding.explanation,
         "statements": [_statement_to_dict(s) for s in finding.statements],
         "articles": list(articles),
@@ -265,6 +276,14 @@ class _Reader:
             return None
         return self.number(key)
 
+    def opt_probability(self, key: str) -> float | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise _malformed(f"{self.where}.{key}", "a number from 0 to 1 or null", value)
+        return float(value)
+
     def array(self, key: str) -> list[object]:
         value = self._get(key)
         if not isinstance(value, list):
@@ -315,6 +334,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
     return Report(
         articles=tuple(_article_from(r) for r in root.items("articles")),
         conflicts=tuple(_finding_from(r, "conflict") for r in root.items("conflicts")),
+        possible=tuple(_finding_from(r, "possible") for r in root.items("possible")),
         agreements=tuple(_finding_from(r, "agreement") for r in root.items("agreements")),
         unique=tuple(_finding_from(r, "unique") for r in root.items("unique")),
         attributions=tuple(_attribution_from(r) for r in root.items("attributions")),
@@ -378,6 +398,7 @@ def _finding_from(r: _Reader, category: str) -> Finding:
         explanation=r.text("explanation"),
         statements=tuple(_statement_from(s) for s in r.items("statements")),
         severity=r.opt_text("severity"),
+        confidence=r.opt_probability("confidence"),
     )
 
 
@@ -427,6 +448,8 @@ def render_json(report: Report) -> str:
 def _findings(report: Report, category: str) -> tuple[Finding, ...]:
     if category == "conflict":
         return report.conflicts
+    if category == "possible":
+        return report.possible
     if category == "agreement":
         return report.agreements
     if category == "update":
@@ -450,6 +473,8 @@ def summarize(report: Report) -> str:
         _plural(len(report.articles), "article"),
         _plural(len(report.conflicts), "conflict") + (f" ({detail})" if detail else ""),
     ]
+    if report.possible:
+        parts.append(_plural(len(report.possible), "possible difference"))
     if report.updates:
         parts.append(_plural(len(report.updates), "update"))
     parts += [
@@ -570,6 +595,8 @@ def print_terminal(report: Report, console: Console) -> None:
     if report.origins:
         _term_origins(report, console)
     _term_conflicts(report, console)
+    if report.possible:
+        _term_possible(report, console)
     if report.updates:
         _term_updates(report, console)
     _term_agreements(report, console)
@@ -675,6 +702,7 @@ def _term_conflicts(report: Report, console: Console) -> None:
             (finding.severity or "conflict").upper() if major else (finding.severity or "conflict"),
             style="bold red" if major else "red",
         )
+        heading.append(_confidence(finding), style="red")
         heading.append("  ")
         heading.append(finding_topic(finding), style="bold")
         values = _values_text(finding, "conflict", " vs ")
@@ -682,6 +710,32 @@ def _term_conflicts(report: Report, console: Console) -> None:
             heading.append(": ")
             heading.append_text(values)
         console.print(_term_finding(finding, "conflict", heading, 4))
+
+
+def _term_possible(report: Report, console: Console) -> None:
+    """Possible differences, collapsed: one line each, their evidence in the other formats."""
+    console.print(
+        Rule(
+            Text(f"Possible differences ({len(report.possible)}), not confident enough to call conflicts"),
+            style="yellow",
+        )
+    )
+    for finding in report.possible:
+        line = Text()
+        line.append("? ", style="bold yellow")
+        line.append(finding_topic(finding), style="bold")
+        values = _values_text(finding, "conflict", " vs ")
+        if values:
+            line.append(": ")
+            line.append_text(values)
+        line.append(_confidence(finding), style="dim")
+        console.print(line)
+    console.print(Text("Evidence of each: --format markdown, html or json.", style="dim"))
+
+
+def _confidence(finding: Finding) -> str:
+    """`` · confidence 0.93`` for a scored finding, empty otherwise."""
+    return f" · confidence {finding.confidence:.2f}" if finding.confidence is not None else ""
 
 
 def _term_updates(report: Report, console: Console) -> None:
@@ -852,6 +906,22 @@ def _md_evidence(finding: Finding) -> list[str]:
     return out + [f"- {_md_statement(s)}" for s in finding.statements] + [""]
 
 
+def _md_possible(report: Report) -> list[str]:
+    """Possible differences in a collapsed block (GitHub and most viewers fold <details>)."""
+    out = [
+        "<details>",
+        f"<summary>Possible differences ({len(report.possible)}): not confident enough to call conflicts"
+        "</summary>",
+        "",
+    ]
+    for n, f in enumerate(report.possible, 1):
+        out += [f"### ? Possible difference {n}: {_md(finding_topic(f))}", ""]
+        if _values(f):
+            out += [f"Values: {_md_values(f, ' vs ')}{_confidence(f)}", ""]
+        out += _md_evidence(f)
+    return [*out, "</details>", ""]
+
+
 def _md_updates(report: Report) -> list[str]:
     out = [f"## Updates ({len(report.updates)})", ""]
     for n, f in enumerate(report.updates, 1):
@@ -914,8 +984,10 @@ def render_markdown(report: Report) -> str:
         severity = f" ({_md(f.severity)})" if f.severity else ""
         out += [f"### {mark} Conflict {n}{severity}: {_md(finding_topic(f))}", ""]
         if _values(f):
-            out += [f"Values: {_md_values(f, ' vs ')}", ""]
+            out += [f"Values: {_md_values(f, ' vs ')}{_confidence(f)}", ""]
         out += _md_evidence(f)
+    if report.possible:
+        out += _md_possible(report)
     if report.updates:
         out += _md_updates(report)
 
@@ -989,6 +1061,9 @@ padding:.4rem 1rem .6rem;margin:.8rem 0}
 .finding.conflict{border-left-color:var(--conflict)}
 .finding.agreement{border-left-color:var(--agreement)}
 .finding.unique{border-left-color:var(--unique)}
+.finding.possible{border-left-style:dashed;border-left-color:var(--conflict)}
+.badge.possible{background:var(--muted)}
+summary h2{display:inline}
 .finding h3{margin:.4rem 0;font-size:1.05rem}
 .badge{display:inline-block;padding:0 .45rem;border-radius:.25rem;color:#fff;font-weight:700;font-size:.9em}
 .badge.conflict{background:var(--conflict)}
@@ -1131,8 +1206,10 @@ def _html_badge(category: str) -> str:
 def _html_finding(finding: Finding, category: str, n: int, linked: set[str], outlets: dict[str, str]) -> str:
     e = _esc
     severity = ""
-    if category == "conflict" and finding.severity:
+    if category in {"conflict", "possible"} and finding.severity:
         severity = f' <span class="severity {e(finding.severity)}">{e(finding.severity)}</span>'
+    if finding.confidence is not None:
+        severity += f' <span class="muted">confidence {finding.confidence:.2f}</span>'
     count = f' <span class="muted">{_plural(len(finding.articles), "article")}</span>'
     explanation = f"<p>{e(finding.explanation)}</p>" if finding.explanation else ""
     return (
@@ -1209,8 +1286,17 @@ def render_html(report: Report) -> str:
     for category in _HTML_ORDER:
         section_id, heading, none = _HTML_HEADINGS[category]
         findings = _findings(report, category)
-        if category == "update" and not findings:
-            continue  # a plain comparison has no updates section at all
+        if category in {"update", "possible"} and not findings:
+            continue  # no empty section for what most reports do not have
+        if category == "possible":
+            # collapsed: a reader opens it when the confident conflicts are not enough
+            out.append(
+                f'<section id="{section_id}"><details><summary><h2>{heading} ({len(findings)})</h2> '
+                '<span class="muted">not confident enough to call conflicts</span></summary>'
+            )
+            out += [_html_finding(f, category, n, linked, outlets) for n, f in enumerate(findings, 1)]
+            out.append("</details></section>")
+            continue
         out.append(f'<section id="{section_id}"><h2>{heading} ({len(findings)})</h2>')
         if not findings:
             out.append(f'<p class="muted">{none}</p>')
@@ -1268,9 +1354,10 @@ def render_html(report: Report) -> str:
 
 # Findings sections of the page, in reading order: revisions right after the
 # conflicts they were told apart from.
-_HTML_ORDER = ("conflict", "update", "agreement", "unique")
+_HTML_ORDER = ("conflict", "possible", "update", "agreement", "unique")
 _HTML_HEADINGS = {
     "conflict": ("conflicts", "⚠ Conflicts", "No conflicts found."),
+    "possible": ("possible", "? Possible differences", ""),
     "update": ("updates", "↻ Updates", "No updates found."),
     "agreement": ("agreements", "✓ Agreements", "No agreements found."),
     "unique": ("unique", "+ Only in one report", "No unique facts found."),
@@ -1279,6 +1366,8 @@ _HTML_HEADINGS = {
 
 def _html_nav(report: Report) -> str:
     links = [("conflicts", "⚠ Conflicts")]
+    if report.possible:
+        links.append(("possible", "? Possible differences"))
     if report.updates:
         links.append(("updates", "↻ Updates"))
     links += [("agreements", "✓ Agreements"), ("unique", "+ Only in one report")]

@@ -34,15 +34,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from .lexicon import HONORIFICS, PRONOUN_SPEAKERS
 from .records import Article, Finding, Report, Statement, TimelineEntry
 
 __all__ = ["with_timeline"]
 
-# Words before a name that do not tell two speakers apart: "Mr. Petrov" is "Petrov".
-HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame".split())
-# A pronoun names nobody in particular: "he said" in two reports may be two people,
-# so a pronoun speaker never makes two statements one source.
-PRONOUN_SPEAKERS = frozenset("he she it they we i you who one someone".split())
 # How a revision step reads in an explanation.
 REVISION_TEXT = "revised from {old} to {new} by {who} ({since} → {until})"
 # Appended to a conflict whose revision does not settle it.

@@ -61,7 +61,8 @@ class EvidenceView:
 
 @dataclass(frozen=True, slots=True)
 class FindingView:
-    """A conflict, update, agreement or unique fact, numbered as render.py numbers it (``conflict-1``)."""
+    """A conflict, possible difference, update, agreement or unique fact, numbered as render.py
+    numbers it (``conflict-1``)."""
 
     id: str
     category: str
@@ -72,6 +73,7 @@ class FindingView:
     explanation: str
     evidence: tuple[EvidenceView, ...]
     articles: int
+    confidence: float | None = None  # the pair scorer's, for conflicts and possible differences
 
     @property
     def first_anchor(self) -> str:
@@ -142,6 +144,7 @@ class ReportView:
     summary: str
     story: str | None
     conflicts: tuple[FindingView, ...]
+    possible: tuple[FindingView, ...]
     updates: tuple[FindingView, ...]
     agreements: tuple[FindingView, ...]
     unique: tuple[FindingView, ...]
@@ -195,6 +198,7 @@ def report_view(report: Report) -> ReportView:
                 explanation=f.explanation,
                 evidence=tuple(evidence(s) for s in f.statements),
                 articles=len(f.articles),
+                confidence=f.confidence,
             )
             for n, f in enumerate(found, start=1)
         )
@@ -222,6 +226,7 @@ def report_view(report: Report) -> ReportView:
         summary=summarize(report),
         story=report.story,
         conflicts=findings("conflict", report.conflicts),
+        possible=findings("possible", report.possible),
         updates=findings("update", report.updates),
         agreements=findings("agreement", report.agreements),
         unique=findings("unique", report.unique),

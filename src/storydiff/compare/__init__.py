@@ -1,0 +1,117 @@
+"""Compare analysed reports: conflicts, possible differences, agreements, unique facts.
+
+Structure proposes, one calibrated scorer decides:
+
+1. **Context**: every sentence embedded once (MiniLM); articles named by outlet.
+2. **Candidates** (:mod:`.numeric`, :mod:`.dates`, :mod:`.polarity`,
+   :mod:`.quotes`): pairs of claims that *may* be about one thing and whose
+   values cannot both hold (figures of comparable units whose ranges do not
+   overlap, different days, opposite polarity of one predicate, one quotation
+   under two names), and pairs whose values agree.
+3. **Scoring** (:mod:`.features`, :mod:`.scorer`): the frames of the proposed
+   claims are embedded, each pair gets the same general features, and the pair
+   scorer gives the calibrated probability that the two statements are about
+   the same thing. For differing values that is the probability of a conflict.
+4. **Findings** (:mod:`.findings`): pairs at or above the scorer's threshold are
+   conflicts; pairs between its floor and its threshold are possible
+   differences, kept apart; agreeing pairs above the threshold are agreements.
+   Close paraphrases and facts only one report has come from the sentence
+   embeddings (:mod:`.statements`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..embeddings import Embedder
+from ..records import Analysis, Finding
+from . import dates, numeric, polarity, quotes, statements
+from .context import Context, build_context
+from .features import feature_matrix
+from .findings import group_agreements, group_conflicts
+from .pairs import Pair
+from .scorer import PairScorer, load_scorer
+
+__all__ = ["Comparison", "candidate_pairs", "compare_analyses"]
+
+# Conflict kinds in the order their findings are listed (the most specific first, so a
+# numeric conflict is kept over a polarity one on the same two sentences).
+_KINDS = {
+    "numeric": numeric.describe,
+    "date": dates.describe,
+    "polarity": polarity.describe,
+    "attribution": quotes.describe,
+}
+_AGREEMENTS = {"numeric": numeric.describe_agreement, "date": dates.describe_agreement}
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """What comparing reports found."""
+
+    conflicts: tuple[Finding, ...]
+    possible: tuple[Finding, ...]
+    agreements: tuple[Finding, ...]
+    unique: tuple[Finding, ...]
+
+
+def candidate_pairs(
+    analyses: Sequence[Analysis], embedder: Embedder, *, agreeing: bool = False
+) -> tuple[list[Pair], np.ndarray, Context]:
+    """Every candidate pair with its feature row, and the context they were computed in.
+
+    With ``agreeing``, agreeing pairs of every kind are proposed too (the fitting
+    of the scorer learns from them); without it only those that can become
+    agreements in a report (figures and dates).
+    """
+    ctx = build_context(analyses, embedder)
+    pairs = [
+        *numeric.candidates(ctx),
+        *dates.candidates(ctx),
+        *polarity.candidates(ctx, agreeing=agreeing),
+        *quotes.candidates(ctx, embedder, agreeing=agreeing),
+    ]
+    ctx = ctx.with_frames((c for p in pairs for c in (p.left, p.right)), embedder)
+    return pairs, feature_matrix(pairs, ctx), ctx
+
+
+def compare_analyses(
+    analyses: Sequence[Analysis], embedder: Embedder, scorer: PairScorer | None = None
+) -> Comparison:
+    """Compare analysed articles (see the module docstring for the steps)."""
+    scorer = scorer or load_scorer()
+    pairs, x, ctx = candidate_pairs(analyses, embedder)
+    scored = list(zip(pairs, scorer.probability(x).tolist(), strict=True))
+    conflicts: list[Finding] = []
+    possible: list[Finding] = []
+    agreements: list[Finding] = []
+    for kind, describe in _KINDS.items():
+        of_kind = [(p, s) for p, s in scored if p.kind == kind]
+        confident, weak = group_conflicts(of_kind, ctx, describe, scorer.threshold, scorer.floor)
+        conflicts += confident
+        possible += weak
+        if kind in _AGREEMENTS:
+            agreements += group_agreements(of_kind, ctx, _AGREEMENTS[kind], scorer.threshold)
+    conflicts = statements.dedupe(conflicts)
+    possible = [f for f in statements.dedupe(conflicts + possible) if f.category == "possible"]
+    disputed = {
+        frozenset({(a.article, a.start), (b.article, b.start)})
+        for f in conflicts
+        for a, b in itertools.combinations(f.statements, 2)
+    }
+    agreements = statements.dedupe(agreements + statements.agreements(ctx, disputed))
+    used = {(s.article, s.start) for f in conflicts + agreements for s in f.statements}
+    unique = statements.unique(ctx, used)
+    conflicts.sort(key=lambda f: (f.severity != "major", -(f.confidence or 0), _position(f)))
+    possible.sort(key=lambda f: (-(f.confidence or 0), _position(f)))
+    agreements.sort(key=lambda f: (-len(f.articles), _position(f)))
+    return Comparison(tuple(conflicts), tuple(possible), tuple(agreements), tuple(unique))
+
+
+def _position(f: Finding) -> tuple[str, int]:
+    s = f.statements[0]
+    return (s.article, s.start)

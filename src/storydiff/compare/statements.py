@@ -1,0 +1,113 @@
+"""Whole statements: close paraphrases across reports (agreements) and facts only one report has."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..records import Claim, Finding, Sentence, Statement
+from .context import Context
+from .findings import components
+from .thresholds import AGREEMENT_MIN_SIM, UNIQUE_MAX_SIM, UNIQUE_MIN_TOKENS
+
+__all__ = ["agreements", "dedupe", "unique"]
+
+_STOP = frozenset(
+    "that this with from have were been their they said says would could about which there after "
+    "before while into over also than them when what where more most some such only other".split()
+)
+
+
+def _content_words(s: Sentence) -> set[str]:
+    return {w.strip(".,;:'\"“”‘’()").lower() for w in s.text.split() if len(w) > 3} - _STOP
+
+
+def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[Finding]:
+    """Sentences of different reports that paraphrase each other (not those already in conflict)."""
+    edges: list[tuple[Sentence, Sentence, float]] = []
+    for x, y in itertools.combinations(ctx.analyses, 2):
+        if not x.sentences or not y.sentences:
+            continue
+        rows_x = [ctx.rows[(s.article, s.index)] for s in x.sentences]
+        rows_y = [ctx.rows[(s.article, s.index)] for s in y.sentences]
+        sims = ctx.vectors[rows_x] @ ctx.vectors[rows_y].T
+        for i, j in zip(*np.nonzero(sims >= AGREEMENT_MIN_SIM), strict=True):
+            # a best match in either direction keeps the pairings few and strong
+            if sims[i].argmax() == j or sims[:, j].argmax() == i:
+                sx, sy = x.sentences[i], y.sentences[j]
+                pair = frozenset({(sx.article, sx.start), (sy.article, sy.start)})
+                if pair not in disputed and _content_words(sx) & _content_words(sy):
+                    edges.append((sx, sy, float(sims[i, j])))
+    nodes = list(dict.fromkeys(s for e in edges for s in e[:2]))
+    position = {s: k for k, s in enumerate(nodes)}
+    found: list[Finding] = []
+    for group in components(len(nodes), [(position[a], position[b]) for a, b, _ in edges]):
+        members = sorted((nodes[k] for k in group), key=lambda s: (s.article, s.start))
+        sims_in = [sim for a, b, sim in edges if a in members and b in members]
+        shared = set.intersection(*(_content_words(s) for s in members))
+        outlets = ", ".join(dict.fromkeys(ctx.name(s.article) for s in members))
+        found.append(
+            Finding(
+                category="agreement",
+                kind="statement",
+                subject=", ".join(sorted(shared)[:4]) or "statement",
+                attribute="statement",
+                explanation=f"{outlets} say this in close paraphrase (similarity {min(sims_in):.2f}).",
+                statements=tuple(Statement(s.article, s.text, s.start, s.end) for s in members),
+            )
+        )
+    return found
+
+
+def unique(ctx: Context, used: set[tuple[str, int]]) -> list[Finding]:
+    """Informative sentences (an event, long enough) that no other report comes close to."""
+    if len(ctx.analyses) < 2:
+        return []
+    found: list[Finding] = []
+    for an in ctx.analyses:
+        others = [ctx.rows[(s.article, s.index)] for o in ctx.analyses if o is not an for s in o.sentences]
+        if not others:
+            continue
+        claims_by_sentence: dict[int, list[Claim]] = {}
+        for c in an.claims:
+            claims_by_sentence.setdefault(c.sentence.index, []).append(c)
+        for s in an.sentences:
+            if (s.article, s.start) in used or len(s.text.split()) < UNIQUE_MIN_TOKENS:
+                continue
+            claims = claims_by_sentence.get(s.index, [])
+            if not any(c.kind == "event" for c in claims):
+                continue
+            best = float((ctx.vectors[others] @ ctx.vectors[ctx.rows[(s.article, s.index)]]).max())
+            if best >= UNIQUE_MAX_SIM:
+                continue
+            main = next((c for c in claims if c.kind == "event"), claims[0])
+            speaker = next((c.speaker for c in claims if c.speaker), None)
+            found.append(
+                Finding(
+                    category="unique",
+                    kind="fact",
+                    subject=main.subject,
+                    attribute=main.attribute,
+                    explanation=(
+                        f"only {ctx.name(s.article)} reports this "
+                        f"(closest sentence elsewhere: similarity {best:.2f})."
+                    ),
+                    statements=(Statement(s.article, s.text, s.start, s.end, None, speaker),),
+                )
+            )
+    return found
+
+
+def dedupe(findings: Sequence[Finding]) -> list[Finding]:
+    """Drop a finding whose evidence sentences are all covered by an earlier one."""
+    kept: list[Finding] = []
+    covered: list[set[tuple[str, int]]] = []
+    for f in findings:
+        spans = {(s.article, s.start) for s in f.statements}
+        if any(spans <= c for c in covered):
+            continue
+        kept.append(f)
+        covered.append(spans)
+    return kept

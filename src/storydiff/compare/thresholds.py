@@ -1,0 +1,37 @@
+"""Named thresholds of the comparison, each with why it has its value.
+
+The decision whether two statements conflict is not here: it is the pair
+scorer's (``scorer.json``, fitted on the tuning half of the development gold),
+and so is its threshold. What is here only proposes candidate pairs (cheap,
+loose filters that let through every pair a reader could call a conflict) and
+decides agreements and unique facts, which the scorer does not.
+"""
+
+from __future__ import annotations
+
+# --- candidate pairs (structure proposes, the scorer decides) ------------------------------
+# Two sentences less similar than this share no topic at all: no gold discrepancy of the
+# tuning half has its two statements below 0.2 (lowest: 0.27), while pairs below it are a
+# third of all candidates. Loose on purpose: the scorer sees every pair above it.
+CANDIDATE_MIN_SIM = 0.20
+# Two attributed quotations closer than this may be the same words ascribed twice;
+# different quotations of one story score below it (MiniLM, NewsWCL50 tuning topics).
+QUOTE_MIN_SIM = 0.80
+# Rounded figures in news differ by a few percent without disagreeing (1.2 million vs 1,180,000).
+ROUNDING_TOLERANCE = 0.02
+# Two dates of one act further apart than this are two occurrences ("a smaller blaze broke
+# out in August 2023"), not one disputed date.
+MAX_DATE_CONFLICT_DAYS = 31
+
+# --- severity -----------------------------------------------------------------------------
+# Values more than 1.5 times apart (or none against some) would mislead a reader: major.
+MAJOR_RATIO = 1.5
+# Dates more than a day apart are major; a day apart is often a time-zone or deadline matter.
+MAJOR_DATE_DAYS = 1
+
+# --- agreements and unique facts (not scored: they need no calibration against false alarms) -
+# Cosine similarity of MiniLM sentence embeddings: paraphrases of one fact score 0.6-0.9,
+# different facts of one story 0.2-0.5 (bundled demo, project cases, NewsWCL50).
+AGREEMENT_MIN_SIM = 0.62
+UNIQUE_MAX_SIM = 0.60  # below this against every other report, nothing else says it: unique
+UNIQUE_MIN_TOKENS = 6  # shorter lines (bylines, captions) are not reported as unique facts
