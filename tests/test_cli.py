@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from storydiff.cli import cli
+from storydiff.compare.scorer import load_scorer
 
 REPORT_A = """---
 title: Storm cuts power to Vell
@@ -44,22 +46,49 @@ def _run(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
 
-def test_compare_json(reports: tuple[Path, Path]) -> None:
-    result = _run("compare", str(reports[0]), str(reports[1]), "--format", "json")
+@pytest.fixture
+def eager_scorer(tmp_path: Path) -> Path:
+    """The packaged scorer with thresholds low enough to show every proposed pair as a conflict."""
+    path = tmp_path / "eager-scorer.json"
+    path.write_text(dataclasses.replace(load_scorer(), threshold=1e-9, floor=1e-12).to_json())
+    return path
+
+
+def test_compare_json(reports: tuple[Path, Path], eager_scorer: Path) -> None:
+    result = _run("compare", *map(str, reports), "--format", "json", "--scorer", str(eager_scorer))
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["schema"] == "storydiff.report/1"
+    assert data["schema"] == "storydiff.report/2"
     assert [a["id"] for a in data["articles"]] == ["vell-gazette", "coast-daily"]
     numeric = [c for c in data["conflicts"] if c["kind"] == "numeric"]
     assert len(numeric) == 1
     assert sorted(s["value"] for s in numeric[0]["statements"]) == ["About 9,000", "Some 30,000"]
+    assert 0 < numeric[0]["confidence"] <= 1
 
 
-def test_compare_markdown_lists_sections(reports: tuple[Path, Path]) -> None:
-    result = _run("compare", str(reports[0]), str(reports[1]), "--format", "markdown")
+def test_compare_with_the_packaged_scorer_keeps_conflicts_and_possible_apart(reports: tuple[Path, Path]) -> None:
+    result = _run("compare", *map(str, reports), "--format", "json")
     assert result.exit_code == 0
-    for heading in ("## Conflicts (1)", "## Agreements", "## Only in one report", "## Who said what"):
+    data = json.loads(result.stdout)
+    scorer = load_scorer()
+    assert all(f["confidence"] >= scorer.threshold for f in data["conflicts"])
+    assert all(scorer.floor <= f["confidence"] < scorer.threshold for f in data["possible"])
+
+
+def test_compare_markdown_lists_sections(reports: tuple[Path, Path], eager_scorer: Path) -> None:
+    result = _run("compare", *map(str, reports), "--format", "markdown", "--scorer", str(eager_scorer))
+    assert result.exit_code == 0
+    for heading in ("## Conflicts (2)", "## Agreements", "## Only in one report", "## Who said what"):
         assert heading in result.stdout
+
+
+def test_a_broken_scorer_file_is_a_one_line_error(reports: tuple[Path, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "scorer.json"
+    broken.write_text("[]")
+    result = _run("compare", *map(str, reports), "--scorer", str(broken))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "fit-scorer" in result.stderr
 
 
 def test_compare_directory_and_stdin(reports: tuple[Path, Path]) -> None:

@@ -49,6 +49,8 @@ def test_extract_dates_keeps_offsets() -> None:
         assert text[d.start : d.end] == d.text
 
 
-def test_without_publication_date_only_full_dates_resolve() -> None:
+def test_without_publication_date_only_what_the_words_say_is_kept() -> None:
+    # no date to resolve "Monday" against: it stays a weekday of no known week (ISO 8601 truncated
+    # form), comparable only with other weekdays; a month and year resolve in full
     found = extract_dates(parse("The bridge opened on Monday and closed in June 2020."), None)
-    assert [(d.text, d.iso) for d in found] == [("June 2020", "2020-06-01")]
+    assert [(d.text, d.iso) for d in found] == [("Monday", "-W-1"), ("June 2020", "2020-06-01")]

@@ -130,6 +130,11 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @_output_options
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that carry none.")
+@click.option(
+    "--scorer",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A pair scorer written by `storydiff fit-scorer`. [default: the packaged one]",
+)
 @_limit_options
 @_progress_option
 @_edge
@@ -138,6 +143,7 @@ def compare(
     fmt: str,
     output: str | None,
     published: str | None,
+    scorer: str | None,
     max_size: float,
     timeout: float,
     progress: bool | None,
@@ -156,6 +162,7 @@ def compare(
         max_bytes=int(max_size * 1e6),
         timeout=timeout,
         published=parse_published(published) if published else None,
+        scorer=scorer,
     )
     _report(list(inputs), settings, fmt, output, progress)
 

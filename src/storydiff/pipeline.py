@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping, Sequence
 from importlib import resources
+from pathlib import Path
 from time import perf_counter
 from typing import TextIO
 
@@ -23,6 +24,7 @@ import httpx
 
 from .claims import analyze
 from .compare import compare_analyses
+from .compare.scorer import PairScorer, load_scorer
 from .embeddings import Embedder, default_embedder
 from .errors import NoArticlesError
 from .nlp import parse_many
@@ -51,7 +53,10 @@ def run(
     if not loaded.articles:
         reasons = "; ".join(f"{r.input}: {r.reason}" for r in loaded.rejected) or "no input given"
         raise NoArticlesError(f"no usable report to compare ({reasons})")
-    return compare_articles(loaded.articles, embedder=embedder, rejected=loaded.rejected, progress=progress)
+    scorer = load_scorer(Path(settings.scorer)) if settings.scorer else None
+    return compare_articles(
+        loaded.articles, embedder=embedder, rejected=loaded.rejected, progress=progress, scorer=scorer
+    )
 
 
 def analyze_articles(
@@ -83,12 +88,13 @@ def compare_articles(
     embedder: Embedder | None = None,
     rejected: Sequence[Rejection] = (),
     progress: Progress | None = None,
+    scorer: PairScorer | None = None,
 ) -> Report:
-    """Compare already-loaded articles and build the report."""
+    """Compare already-loaded articles and build the report (``scorer``: default the packaged one)."""
     analyses = analyze_articles(articles, progress)  # analyze + claims
     if progress:
         progress("compare", 0, 1)
-    found = compare_analyses(analyses, embedder or default_embedder())  # align, score, compare
+    found = compare_analyses(analyses, embedder or default_embedder(), scorer)  # align, score, compare
     if progress:
         progress("compare", 1, 1)
     warnings = tuple(f"{r.input}: {r.reason}" for r in rejected)

@@ -250,7 +250,7 @@ class Origin:
 class TimelineEntry:
     """One piece of evidence of a story's findings, placed in publication time.
 
-    ``category`` is the finding's ("conflict", "agreement", "unique", "update");
+    ``category`` is the finding's ("conflict", "possible", "agreement", "unique", "update");
     a story's timeline is these entries ordered by ``published`` (undated last),
     then article and position, so a reader sees how reported figures changed.
     """

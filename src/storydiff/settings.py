@@ -26,3 +26,4 @@ class Settings:
     published: str | None = None  # fallback publication date (ISO) when an input has none
     english_only: bool = True
     progress: bool = False
+    scorer: str | None = None  # a pair scorer file written by `storydiff fit-scorer` (default: packaged)

@@ -45,7 +45,7 @@ REVISION_TEXT = "revised from {old} to {new} by {who} ({since} → {until})"
 STILL_DISAGREE = "but other reports still disagree"
 # The order findings are read in when the timeline is built; a stable sort keeps
 # it among entries of one day, article and offset.
-FINDING_SECTIONS = ("conflicts", "agreements", "unique", "updates")
+FINDING_SECTIONS = ("conflicts", "possible", "agreements", "unique", "updates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class _Step:
 def with_timeline(report: Report) -> Report:
     """Return a copy of ``report`` with revisions moved to ``updates`` and its ``timeline`` built.
 
-    A conflict whose disagreement is explained by later reports of the same
+    A conflict or possible difference whose disagreement is explained by later reports of the same
     outlet or speaker (see the module docstring for the rule) becomes a finding
     of category ``"update"``: statements in time order, no severity, and an
     explanation such as ``Revised from 12 to 19 by Reuters (2024-03-04 →
@@ -97,16 +97,22 @@ def with_timeline(report: Report) -> Report:
     then nothing is an update and the timeline is in article order).
     """
     articles = {a.id: (i, a) for i, a in enumerate(report.articles)}
-    conflicts: list[Finding] = []
     updates = list(report.updates)
-    for finding in report.conflicts:
-        dated = [_dated(s, articles) for s in finding.statements]
-        steps = _revision_steps(dated)
-        if _is_update(dated, steps):
-            updates.append(_as_update(finding, dated, steps))
-        else:
-            conflicts.append(_with_revision_note(finding, steps))
-    revised = replace(report, conflicts=tuple(conflicts), updates=tuple(updates))
+    kept: dict[str, list[Finding]] = {"conflicts": [], "possible": []}
+    for section, findings in kept.items():
+        for finding in getattr(report, section):
+            dated = [_dated(s, articles) for s in finding.statements]
+            steps = _revision_steps(dated)
+            if _is_update(dated, steps):
+                updates.append(_as_update(finding, dated, steps))
+            else:
+                findings.append(_with_revision_note(finding, steps))
+    revised = replace(
+        report,
+        conflicts=tuple(kept["conflicts"]),
+        possible=tuple(kept["possible"]),
+        updates=tuple(updates),
+    )
     return replace(revised, timeline=_timeline(revised, articles))
 
 
