@@ -204,13 +204,14 @@ def test_json_top_level_keys_are_exactly_the_contract():
         "schema",
         "articles",
         "conflicts",
+        "possible",
         "agreements",
         "unique",
         "attributions",
         "rejected",
         "warnings",
     ]
-    assert data["schema"] == SCHEMA == "storydiff.report/1"
+    assert data["schema"] == SCHEMA == "storydiff.report/2"
 
 
 def test_json_record_keys_are_exactly_the_contract():
@@ -232,6 +233,7 @@ def test_json_record_keys_are_exactly_the_contract():
         "subject",
         "attribute",
         "severity",
+        "confidence",
         "explanation",
         "statements",
         "articles",
@@ -287,7 +289,7 @@ def test_json_values_and_derived_keys():
 def test_json_render_is_indented_unicode_with_trailing_newline():
     out = render(make_report(), "json")
     assert out.endswith("}\n")
-    assert out.startswith('{\n  "schema": "storydiff.report/1",\n')
+    assert out.startswith('{\n  "schema": "storydiff.report/2",\n')
     assert "“" not in out  # the fixture has no curly quotes; check ensure_ascii=False on a real one:
     unicode_report = Report(articles=(Article("a1", "Киев — “quote”"),))
     assert "Киев — “quote”" in render(unicode_report, "json")
@@ -308,6 +310,7 @@ def test_json_story_keys_appear_only_when_set():
         "articles",
         "origins",
         "conflicts",
+        "possible",
         "updates",
         "agreements",
         "unique",
@@ -402,11 +405,11 @@ def _mutate(
     [
         # a later major version is refused with advice, not misread
         (
-            _mutate(lambda d: d.update(schema="storydiff.report/2")),
-            "report schema 'storydiff.report/2' is not",
+            _mutate(lambda d: d.update(schema="storydiff.report/3")),
+            "report schema 'storydiff.report/3' is not",
         ),
         # some other JSON document entirely
-        ({"foo": 1}, 'not a storydiff report: expected "schema": "storydiff.report/1", found null'),
+        ({"foo": 1}, 'not a storydiff report: expected "schema": "storydiff.report/2", found null'),
         # a missing key is named with its path
         (_mutate(lambda d: d["articles"][1].pop("text")), "report.articles[1] has no key 'text'"),
         # a wrong type is named with its path
@@ -445,13 +448,30 @@ def test_report_from_dict_rejects_bad_input_with_a_clear_message(data, message):
 
 
 def test_report_from_dict_ignores_unknown_and_derived_keys():
-    # additive changes keep the /1 schema: readers must skip keys they do not know
+    # additive changes keep the /2 schema: readers must skip keys they do not know
     data = report_to_dict(make_report())
     data["generator"] = "storydiff 9.9"
     data["articles"][0]["chars"] = 0
     data["conflicts"][0]["count"] = 99
-    data["conflicts"][0]["confidence"] = 0.5
     assert report_from_dict(data) == make_report()
+
+
+def test_a_version_1_report_reads_with_no_possible_differences_and_no_confidence():
+    data = report_to_dict(make_report())
+    data["schema"] = "storydiff.report/1"
+    del data["possible"]
+    for finding in (*data["conflicts"], *data["agreements"], *data["unique"]):
+        del finding["confidence"]
+    old = report_from_dict(data)
+    assert old.possible == ()
+    assert old == make_report()
+
+
+def test_a_confidence_outside_zero_to_one_is_named():
+    data = report_to_dict(make_report())
+    data["conflicts"][0]["confidence"] = 1.5
+    with pytest.raises(StorydiffError, match=r"report.conflicts\[0\].confidence should be a number from 0 to 1"):
+        report_from_dict(data)
 
 
 _words = st.text(min_size=0, max_size=12)

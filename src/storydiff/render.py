@@ -3,7 +3,7 @@
 Every output format goes through one registry, :data:`RENDERERS` (format name ->
 ``render_<format>(report) -> str``); :func:`render` looks a format up in it.
 
-- ``json``: the stable, versioned contract (``storydiff.report/1``, documented
+- ``json``: the stable, versioned contract (``storydiff.report/2``, documented
   in ``docs/json-contract.md``). :func:`report_to_dict` and
   :func:`report_from_dict` convert between a Report and that contract, exactly.
 - ``markdown``: headings per section, one line per piece of evidence with its
@@ -79,6 +79,9 @@ __all__ = [
 # conflicts are only the pair scorer's confident ones, the others are "possible",
 # and findings carry a "confidence".
 SCHEMA = "storydiff.report/2"
+# Reports of the previous major version read as ones with no possible differences and no confidence.
+OLD_SCHEMA = "storydiff.report/1"
+READABLE_SCHEMAS = (SCHEMA, OLD_SCHEMA)
 SCHEMA_FAMILY = "storydiff.report/"
 
 # Terminal view only: a busy story yields hundreds of unique facts, which would
@@ -121,7 +124,7 @@ _UNATTRIBUTED = "unattributed"
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    """Return ``report`` as the ``storydiff.report/1`` JSON contract (plain dicts and lists).
+    """Return ``report`` as the ``storydiff.report/2`` JSON contract (plain dicts and lists).
 
     Derived keys (an article's ``chars``, a finding's ``articles`` and ``count``)
     are written for consumers' convenience and ignored by :func:`report_from_dict`.
@@ -277,7 +280,8 @@ class _Reader:
         return self.number(key)
 
     def opt_probability(self, key: str) -> float | None:
-        value = self._get(key)
+        """A probability, null when the finding is not scored (absent in ``/1`` reports)."""
+        value = self.data.get(key)
         if value is None:
             return None
         if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
@@ -313,14 +317,15 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
 
     ``report_from_dict(report_to_dict(r)) == r`` for every report whose findings
     sit in the section matching their category. Unknown keys are ignored (later
-    ``/1`` versions may add some); a story report's keys (``story``, ``origins``,
+    ``/2`` versions may add some); a ``/1`` report reads with no possible
+    differences and no confidences; a story report's keys (``story``, ``origins``,
     ``updates``, ``timeline``) may be missing, as in reports written before them.
     Any other missing key, a wrong type or another schema version raises
     :class:`~storydiff.errors.StorydiffError` naming the key.
     """
     root = _Reader(data, "report")
     schema = root.data.get("schema")
-    if schema != SCHEMA:
+    if schema not in READABLE_SCHEMAS:
         if isinstance(schema, str) and schema.startswith(SCHEMA_FAMILY):
             raise StorydiffError(
                 f"report schema {schema!r} is not supported: this storydiff reads {SCHEMA!r}; "
@@ -334,7 +339,9 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
     return Report(
         articles=tuple(_article_from(r) for r in root.items("articles")),
         conflicts=tuple(_finding_from(r, "conflict") for r in root.items("conflicts")),
-        possible=tuple(_finding_from(r, "possible") for r in root.items("possible")),
+        possible=tuple(
+            _finding_from(r, "possible") for r in root.items("possible", optional=schema == OLD_SCHEMA)
+        ),
         agreements=tuple(_finding_from(r, "agreement") for r in root.items("agreements")),
         unique=tuple(_finding_from(r, "unique") for r in root.items("unique")),
         attributions=tuple(_attribution_from(r) for r in root.items("attributions")),
