@@ -31,7 +31,7 @@ from ..embeddings import Embedder
 from ..records import Analysis, Finding
 from . import dates, numeric, polarity, quotes, statements
 from .context import Context, build_context
-from .features import feature_matrix
+from .features import FEATURES, feature_matrix
 from .findings import group_agreements, group_conflicts
 from .pairs import Pair
 from .scorer import PairScorer, load_scorer
@@ -98,10 +98,17 @@ def compare_analyses(
             agreements += group_agreements(of_kind, ctx, _AGREEMENTS[kind], scorer.threshold)
     conflicts = statements.dedupe(conflicts)
     possible = [f for f in statements.dedupe(conflicts + possible) if f.category == "possible"]
+    # two sentences whose values differ and are each other's closest claims are no paraphrase
+    # of each other, however similar their words ("a city of 69,000" / "a city of 400,000")
+    mutual = x[:, FEATURES.index("mutual_best")] if len(pairs) else np.zeros(0)
     disputed = {
         frozenset({(a.article, a.start), (b.article, b.start)})
         for f in conflicts
         for a, b in itertools.combinations(f.statements, 2)
+    } | {
+        frozenset({(p.left.article, p.left.sentence.start), (p.right.article, p.right.sentence.start)})
+        for p, m in zip(pairs, mutual, strict=True)
+        if not p.agree and m
     }
     agreements = statements.dedupe(agreements + statements.agreements(ctx, disputed))
     used = {(s.article, s.start) for f in conflicts + agreements for s in f.statements}

@@ -56,10 +56,7 @@ def group_agreements(
 ) -> list[Finding]:
     """Agreements: pairs of agreeing values the scorer is confident are about one thing."""
     confident = [(p, s) for p, s in scored if p.agree and s >= threshold]
-    return [
-        replace(describe(sorted(g, key=lambda ps: -ps[1]), ctx), category="agreement")
-        for g in _groups(confident)
-    ]
+    return [_finding(g, ctx, describe, "agreement") for g in _groups(confident)]
 
 
 def _finding(group: list[Scored], ctx: Context, describe: Describe, category: str) -> Finding:
