@@ -796,7 +796,11 @@ def _compare_cases(settings: EvalSettings, work: Path) -> tuple[list[_CompareCas
     cases: list[_CompareCase] = []
     missing: list[str] = []
     gold_dir = settings.gold
-    if gold_dir is not None and (gold_dir / "split.json").is_file():
+    sources = [settings.data / p for p in ("ecbplus", "neus", "newswcl50/text")]
+    absent = [str(p) for p in sources if not p.is_dir()]
+    if gold_dir is not None and (gold_dir / "split.json").is_file() and absent:
+        missing.append(f"compare: development gold skipped, its reports are not in {', '.join(absent)}")
+    elif gold_dir is not None and (gold_dir / "split.json").is_file():
         for half, names in load_split(gold_dir).items():
             for event in load_events(gold_dir, names)[: settings.limit]:
                 paths = tuple(report_paths(event, settings.data, work))
