@@ -66,7 +66,9 @@ def test_compare_json(reports: tuple[Path, Path], eager_scorer: Path) -> None:
     assert 0 < numeric[0]["confidence"] <= 1
 
 
-def test_compare_with_the_packaged_scorer_keeps_conflicts_and_possible_apart(reports: tuple[Path, Path]) -> None:
+def test_compare_with_the_packaged_scorer_keeps_conflicts_and_possible_apart(
+    reports: tuple[Path, Path],
+) -> None:
     result = _run("compare", *map(str, reports), "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)

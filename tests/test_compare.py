@@ -18,7 +18,7 @@ import pytest
 from storydiff.compare import candidate_pairs, compare_analyses
 from storydiff.compare.features import FEATURES, feature_matrix
 from storydiff.compare.pairs import Pair
-from storydiff.compare.scorer import PairScorer, fit_logistic, fit_platt, load_scorer
+from storydiff.compare.scorer import SCORER_ENV, PairScorer, fit_logistic, fit_platt, load_scorer
 from storydiff.embeddings import default_embedder
 from storydiff.errors import ModelError
 from storydiff.pipeline import analyze_articles
@@ -110,7 +110,9 @@ def test_values_that_can_both_hold_are_never_proposed_as_differing(first: str, s
 
 def test_one_voice_inside_one_report_is_not_compared_with_itself() -> None:
     text = "Seven people were killed in the collapse.\nLater counts put the dead at twelve, police said."
-    assert all(p.left.article != p.right.article or p.left.speaker != p.right.speaker for p in _differing(text))
+    assert all(
+        p.left.article != p.right.article or p.left.speaker != p.right.speaker for p in _differing(text)
+    )
     one_voice = "Seven people were killed in the collapse.\nTwelve people were killed in the collapse."
     assert _differing(one_voice) == []
 
@@ -132,7 +134,9 @@ def test_the_scorer_ranks_one_measure_above_two_different_measures(first: str, s
     pairs, x = _proposed(first, same + "\n" + other)
     p = scorer.probability(x)
     same_p = max(pi for pair, pi in zip(pairs, p) if not pair.agree and same[:12] in pair.right.sentence.text)
-    other_p = max(pi for pair, pi in zip(pairs, p) if not pair.agree and other[:12] in pair.right.sentence.text)
+    other_p = max(
+        pi for pair, pi in zip(pairs, p) if not pair.agree and other[:12] in pair.right.sentence.text
+    )
     assert same_p > other_p
 
 
@@ -312,3 +316,13 @@ def test_a_broken_or_stale_scorer_file_is_a_clear_model_error(tmp_path) -> None:
     stale.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ModelError, match="fit-scorer"):
         load_scorer(stale)
+
+
+def test_the_scorer_named_by_the_environment_is_used(tmp_path, monkeypatch) -> None:
+    eager = tmp_path / "eager.json"
+    eager.write_text(_permissive().to_json(), encoding="utf-8")
+    monkeypatch.setenv(SCORER_ENV, str(eager))
+    assert load_scorer().threshold == _permissive().threshold
+    monkeypatch.setenv(SCORER_ENV, str(tmp_path / "absent.json"))
+    with pytest.raises(ModelError, match="absent.json|missing or broken"):
+        load_scorer()

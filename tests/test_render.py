@@ -470,7 +470,9 @@ def test_a_version_1_report_reads_with_no_possible_differences_and_no_confidence
 def test_a_confidence_outside_zero_to_one_is_named():
     data = report_to_dict(make_report())
     data["conflicts"][0]["confidence"] = 1.5
-    with pytest.raises(StorydiffError, match=r"report.conflicts\[0\].confidence should be a number from 0 to 1"):
+    with pytest.raises(
+        StorydiffError, match=r"report.conflicts\[0\].confidence should be a number from 0 to 1"
+    ):
         report_from_dict(data)
 
 

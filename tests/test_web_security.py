@@ -14,6 +14,7 @@ tests reach it only through the policy's allow-list of exactly that address, so 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import threading
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import httpx
 import pytest
 
 from loopback import serving
+from storydiff.compare.scorer import SCORER_ENV, load_scorer
 from storydiff.errors import FetchError, InputTooLarge
 from storydiff.settings import Settings
 from storydiff.store import open_store
@@ -149,9 +151,14 @@ def assert_inert(page: str) -> None:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    db = corpus_of(tmp_path_factory.mktemp("hostile") / "news.db", HOSTILE)
-    with live_server(WebSettings(db=str(db))) as url, httpx.Client(base_url=url, timeout=60) as client:
-        yield client
+    # a scorer that shows every proposed pair as a conflict, so the page highlights evidence
+    eager = tmp_path_factory.mktemp("scorer") / "eager.json"
+    eager.write_text(dataclasses.replace(load_scorer(), threshold=1e-9, floor=1e-12).to_json())
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(SCORER_ENV, str(eager))
+        db = corpus_of(tmp_path_factory.mktemp("hostile") / "news.db", HOSTILE)
+        with live_server(WebSettings(db=str(db))) as url, httpx.Client(base_url=url, timeout=60) as client:
+            yield client
 
 
 @pytest.mark.slow
@@ -173,7 +180,12 @@ def test_markup_in_articles_is_inert_on_the_stories_and_story_pages(hostile: htt
     )
     assert "Tollmere crane falls, &lt;img src=x onerror=alert(3)&gt; seven hurt" in page
     assert (
-        page.count('<section class="finding conflict"') + page.count('<article class="finding conflict"') == 1
+        sum(
+            page.count(f'<{tag} class="finding {c}"')
+            for tag in ("section", "article")
+            for c in ("conflict", "possible")
+        )
+        == 1
     )
     # and the report downloaded as one HTML file
     assert_download = hostile.get(f"/stories/{story['id']}/report.html").text

@@ -17,6 +17,7 @@ gold (see the README's "Measured quality"): nothing is tuned at run time.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -27,8 +28,10 @@ import numpy as np
 from ..errors import ModelError
 from .features import FEATURES
 
-__all__ = ["PairScorer", "default_scorer_path", "fit_logistic", "fit_platt", "load_scorer"]
+__all__ = ["SCORER_ENV", "PairScorer", "default_scorer_path", "fit_logistic", "fit_platt", "load_scorer"]
 
+# Names a scorer file to use instead of the packaged one.
+SCORER_ENV = "STORYDIFF_SCORER"
 # Newton steps are enough when the change of weights falls below this.
 _CONVERGED = 1e-8
 _MAX_STEPS = 100
@@ -70,10 +73,18 @@ def default_scorer_path() -> Path:
     return Path(__file__).with_name("scorer.json")
 
 
-@cache
 def load_scorer(path: Path | None = None) -> PairScorer:
-    """The scorer in ``path`` (default: the packaged one)."""
-    path = path or default_scorer_path()
+    """The scorer in ``path``; default: the file named by ``$STORYDIFF_SCORER``, else the packaged one.
+
+    The environment variable lets every entry point (``compare``, corpus story
+    reports, the web app) use a scorer fitted with ``storydiff fit-scorer -o``.
+    """
+    chosen = os.environ.get(SCORER_ENV)
+    return _load_scorer(path or (Path(chosen) if chosen else default_scorer_path()))
+
+
+@cache
+def _load_scorer(path: Path) -> PairScorer:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         scorer = PairScorer(
