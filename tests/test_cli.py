@@ -89,7 +89,8 @@ def test_a_broken_scorer_file_is_a_one_line_error(reports: tuple[Path, Path], tm
     broken.write_text("[]")
     result = _run("compare", *map(str, reports), "--scorer", str(broken))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.count("\n") == 1
     assert "fit-scorer" in result.stderr
 
 

@@ -133,9 +133,15 @@ def test_the_scorer_ranks_one_measure_above_two_different_measures(first: str, s
     scorer = load_scorer()
     pairs, x = _proposed(first, same + "\n" + other)
     p = scorer.probability(x)
-    same_p = max(pi for pair, pi in zip(pairs, p) if not pair.agree and same[:12] in pair.right.sentence.text)
+    same_p = max(
+        pi
+        for pair, pi in zip(pairs, p, strict=True)
+        if not pair.agree and same[:12] in pair.right.sentence.text
+    )
     other_p = max(
-        pi for pair, pi in zip(pairs, p) if not pair.agree and other[:12] in pair.right.sentence.text
+        pi
+        for pair, pi in zip(pairs, p, strict=True)
+        if not pair.agree and other[:12] in pair.right.sentence.text
     )
     assert same_p > other_p
 
@@ -167,7 +173,8 @@ def test_findings_carry_their_confidence_on_the_right_side_of_the_thresholds() -
 def test_a_scorer_that_believes_nothing_shows_no_conflict() -> None:
     scorer = dataclasses.replace(load_scorer(), threshold=1.0, floor=1.0)
     found = compare_analyses(_analyses(*DIFFERING[0][1:]), default_embedder(), scorer)
-    assert found.conflicts == () and found.possible == ()
+    assert found.conflicts == ()
+    assert found.possible == ()
 
 
 def test_same_figure_is_an_agreement() -> None:
@@ -191,7 +198,8 @@ def test_two_speakers_in_one_report_are_a_candidate_with_both_names() -> None:
     numeric = [f for f in found.conflicts if f.kind == "numeric"]
     assert len(numeric) == 1
     speakers = {s.speaker for s in numeric[0].statements}
-    assert len(speakers) == 2 and None not in speakers
+    assert len(speakers) == 2
+    assert None not in speakers
     assert numeric[0].severity == "major"  # none against some
 
 
@@ -242,7 +250,8 @@ def test_findings_name_outlets_not_article_ids() -> None:
     ]
     found = compare_analyses(analyze_articles(articles), default_embedder(), _permissive())
     [finding] = [f for f in found.conflicts if f.kind == "numeric"]
-    assert "Marlow Herald" in finding.explanation and "Northline Wire" in finding.explanation
+    assert "Marlow Herald" in finding.explanation
+    assert "Northline Wire" in finding.explanation
     assert "a1" not in finding.explanation.split()
 
 
@@ -267,7 +276,7 @@ FEATURE_CASES = [
 @pytest.mark.parametrize(("feature", "value", "first", "second"), FEATURE_CASES)
 def test_feature_table(feature: str, value: float, first: str, second: str) -> None:
     pairs, x = _proposed(first, second)
-    rows = [row for pair, row in zip(pairs, x) if not pair.agree and pair.kind == "numeric"]
+    rows = [row for pair, row in zip(pairs, x, strict=True) if not pair.agree and pair.kind == "numeric"]
     assert rows, "no numeric pair proposed"
     assert rows[0][FEATURES.index(feature)] == value
 
@@ -288,7 +297,8 @@ def test_fit_logistic_learns_the_sign_and_platt_calibrates() -> None:
     x = rng.normal(size=(2000, 3))
     y = (x[:, 0] - 0.5 * x[:, 1] + rng.normal(scale=0.5, size=2000) > 0).astype(float)
     mean, scale, w, b = fit_logistic(x, y, np.ones(len(y)), l2=1.0)
-    assert w[0] > 0 > w[1] and abs(w[2]) < 0.3 * w[0]
+    assert w[0] > 0 > w[1]
+    assert abs(w[2]) < 0.3 * w[0]
     logits = ((x - mean) / scale) @ w + b
     a, c = fit_platt(logits, y)
     p = 1 / (1 + np.exp(-(a * logits + c)))
@@ -324,5 +334,5 @@ def test_the_scorer_named_by_the_environment_is_used(tmp_path, monkeypatch) -> N
     monkeypatch.setenv(SCORER_ENV, str(eager))
     assert load_scorer().threshold == _permissive().threshold
     monkeypatch.setenv(SCORER_ENV, str(tmp_path / "absent.json"))
-    with pytest.raises(ModelError, match="absent.json|missing or broken"):
+    with pytest.raises(ModelError, match=r"absent\.json|missing or broken"):
         load_scorer()

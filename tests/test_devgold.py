@@ -49,7 +49,8 @@ def test_the_gold_is_big_enough_to_learn_from_and_to_validate_on() -> None:
     events = load_events(GOLD, [p.stem for p in GOLD.glob("*.json") if p.name != "split.json"])
     discrepancies = sum(len(e.gold.get("discrepancies", [])) for e in events)
     agreeing = sum(1 for e in events if not e.gold.get("discrepancies") and not e.gold.get("updates"))
-    assert len(events) >= 40 and discrepancies >= 120
+    assert len(events) >= 40
+    assert discrepancies >= 120
     assert agreeing >= 10  # events whose reports simply agree: where false alarms show first
 
 
