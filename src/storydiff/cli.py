@@ -21,7 +21,16 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .bench import BENCH_FORMATS, DEFAULT_COLD_RUNS, MIN_ARTICLES, render_bench, run_bench
+from .bench import (
+    BENCH_FORMATS,
+    DEFAULT_COLD_RUNS,
+    DEFAULT_SIZES_KB,
+    MIN_ARTICLES,
+    render_bench,
+    render_size_bench,
+    run_bench,
+    run_size_bench,
+)
 from .catalog import CATALOG_RENDERERS, list_stories, render_catalog
 from .corpus import IngestSummary, ingest, make_analyzer, merge_stories, split_story, story_report
 from .corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
@@ -302,9 +311,29 @@ def eval_cmd(
     help=f"Measure corpus ingest instead: {MIN_INGEST_ARTICLES}+ articles with 1 and 2 workers, "
     "and story clustering through the corpus.",
 )
+@click.option(
+    "--sizes",
+    is_flag=True,
+    help="Measure analysis cost by text length instead: seconds and peak memory for a synthetic text of "
+    f"{', '.join(f'{kb:,}' for kb in DEFAULT_SIZES_KB)} kB, each in a fresh process.",
+)
+@click.option(
+    "--size",
+    "size_kb",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="With --sizes: measure this text length in kB instead (repeat for several).",
+)
 @_edge
 def bench(
-    data: Path | None, limit: int | None, cold_runs: int, fmt: str, output: str | None, corpus: bool
+    data: Path | None,
+    limit: int | None,
+    cold_runs: int,
+    fmt: str,
+    output: str | None,
+    corpus: bool,
+    sizes: bool,
+    size_kb: tuple[int, ...],
 ) -> None:
     """Speed figures: cold start, articles per second per stage, and the bare-spaCy floor.
 
@@ -317,12 +346,23 @@ def bench(
     2,000-article dump into a fresh corpus with 1 and 2 workers, then the story
     clustering B-cubed F1 of each evaluation set through the corpus.
 
+    With --sizes: how the analysis of one text (cleanup, parse, claims) grows
+    with its length, in seconds and peak memory per size.
+
     \b
     Example:
       storydiff bench --data ../shared/eval
       storydiff bench --limit 50 --cold-runs 1 -f markdown
       storydiff bench --ingest -f markdown
+      storydiff bench --sizes -f markdown
+      storydiff bench --sizes --size 10 --size 50
     """
+    if size_kb and not sizes:
+        raise SettingsError("--size only goes with --sizes: storydiff bench --sizes --size 50")
+    if sizes:
+        by_size = run_size_bench(size_kb or DEFAULT_SIZES_KB, progress=lambda msg: click.echo(msg, err=True))
+        _write_text(render_size_bench(by_size, fmt), output)
+        return
     if corpus:
         text = render_ingest_bench(
             run_ingest_bench(
