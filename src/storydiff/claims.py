@@ -25,6 +25,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from .attribution import extract_attributions, speaker_for
+from .codec import iso_day
 from .dates import extract_dates
 from .nlp import content_sentences, doc_index
 from .quantities import extract_quantities
@@ -513,7 +514,7 @@ def published_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(iso_day(value)[:10])  # "999-01-01" is 1 January 999
     except ValueError:
         return None
 
