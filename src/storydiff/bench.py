@@ -943,7 +943,7 @@ def render_size_bench(result: SizeBenchResult, fmt: str = "table") -> str:
     if fmt not in BENCH_FORMATS:
         raise SettingsError(f"unknown bench format {fmt!r}; use one of {', '.join(sorted(BENCH_FORMATS))}")
     header: tuple[str, ...] = ("text", "seconds", "s per kB", *SIZE_STAGES, "CPU s", "peak MB")
-    header += ("above model MB", "sentences", "claims")
+    header += ("above model MB", "sentences", "claims found")
     rows = [
         (
             f"{r.kb:,} kB",
