@@ -10,13 +10,25 @@ over the whole article.
 from __future__ import annotations
 
 import cProfile
+import json
 import pstats
 
 import pytest
+from click.testing import CliRunner
 
-from storydiff.bench import SYNTHETIC_PUBLISHED, synthetic_text
+from storydiff.bench import (
+    SIZE_STAGES,
+    SYNTHETIC_PUBLISHED,
+    SizeBenchResult,
+    SizeRun,
+    StageTime,
+    render_size_bench,
+    run_size_bench,
+    synthetic_text,
+)
 from storydiff.claims import analyze
 from storydiff.cleanup import clean_text
+from storydiff.cli import cli
 from storydiff.nlp import doc_index, load_nlp, parse, parse_many, split_pieces
 from storydiff.pipeline import analyze_articles
 from storydiff.records import Analysis, Article
@@ -159,3 +171,52 @@ def test_analysis_work_grows_linearly_with_text_length() -> None:
     # four times the text: about four times the calls (reading each sentence), not the
     # sixteen times of reading the whole article for each sentence or claim
     assert large / small < 5.5, (small, large)
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def test_synthetic_text_has_the_length_asked_and_no_repeated_paragraph() -> None:
+    text = synthetic_text(50_000)
+    assert len(text) == 50_000
+    assert text == synthetic_text(50_000)
+    paragraphs = text.split("\n\n")[:-1]  # the last one is cut at the length
+    # furniture ("Read more: ...", "Advertisement") repeats, as on real pages; reporting does not
+    reporting = [p for p in paragraphs if p != "Advertisement" and not p.startswith("Read more")]
+    assert len(set(reporting)) == len(reporting)
+
+
+def test_size_bench_analyses_each_size_in_a_fresh_process() -> None:
+    result = run_size_bench([2])
+    (run,) = result.runs
+    assert run.chars == 2_000
+    assert [s.name for s in run.stages] == list(SIZE_STAGES)
+    assert run.sentences > 0
+    assert run.claims > 0
+    assert run.peak_rss_mb >= run.loaded_rss_mb > 0
+    assert run.seconds > 0
+
+
+def _size_result() -> SizeBenchResult:
+    runs = tuple(
+        SizeRun(kb, kb * 1000, 12 * kb, 30 * kb, (StageTime("cleanup", 0.0), StageTime("parse", 0.2 * kb),
+                StageTime("claims", 0.05 * kb)), 0.2 * kb, 390.0, 390.0 + kb / 4)
+        for kb in (10, 2000)
+    )  # fmt: skip
+    return SizeBenchResult(runs, (("python", "3"),))
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_size_bench_renders_in_every_format(fmt: str) -> None:
+    text = render_size_bench(_size_result(), fmt)
+    assert "2,000" in text or '"kb": 2000' in text
+    if fmt == "json":
+        assert json.loads(text)["runs"][1]["seconds_per_kb"] == 0.25
+    else:
+        assert "0.250" in text  # seconds per kB of the 2,000 kB run
+
+
+def test_size_flag_without_sizes_says_how_to_use_it() -> None:
+    result = CliRunner().invoke(cli, ["bench", "--size", "5"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: --size only goes with --sizes: storydiff bench --sizes --size 50\n"

@@ -693,56 +693,56 @@ SIZE_STAGES = ("cleanup", "parse", "claims")
 
 # Paragraphs for the synthetic text, written for it: what news reports hold (numbers
 # with units, ranges, money, dates, weekdays, quotations, attributions, pronouns,
-# furniture lines), with slots filled differently on each round so no sentence repeats.
+# furniture lines); every paragraph of reporting holds a number no other one holds.
 _PARAGRAPHS = (
-    "{town}, {month} {day} - About {n},000 people were evacuated after a fire gutted a warehouse "
+    "{town}, {month} {day} - About {serial},000 people were evacuated after a fire gutted a warehouse "
     "in the town of {town} late on {weekday}, officials said.",
-    "More than {m} firefighters took part in the operation and {k} fire engines were sent to the "
+    "More than {serial} firefighters took part in the operation and {k} fire engines were sent to the "
     "scene, the regional fire service said. Officials said {k} people were taken to hospital with "
     "breathing problems.",
-    '"We were lucky the wind was blowing away from the houses," fire chief {person} said. '
+    '"We were lucky the wind was blowing away from the {serial} houses," fire chief {person} said. '
     '"It could have been much worse."',
-    "Mayor {person} said about {m} tonnes of chlorine had been stored in the hall. A company "
+    "Mayor {person} said about {serial} tonnes of chlorine had been stored in the hall. A company "
     "spokesman said the hall held no more than {k} tonnes at the time.",
-    "The {river} bridge, which carries {n},500 vehicles a day, was closed for {k} hours on {weekday} "
-    "while engineers inspected it, the transport ministry said in a statement.",
-    "Police arrested {person}, {age}, on {weekday} evening. He was being questioned over how the "
-    "chemicals were stored, according to a spokeswoman for the county prosecutor.",
+    "The {river} bridge, which carries {serial},500 vehicles a day, was closed for {k} hours on "
+    "{weekday} while engineers inspected it, the transport ministry said in a statement.",
+    "Police arrested {person}, {age}, on {weekday} evening at house number {serial}. He was being "
+    "questioned over how the chemicals were stored, according to a spokeswoman for the county prosecutor.",
     "Prices rose {k}.{m}% in {month}, the statistics office said on {weekday}, the fastest pace "
-    "since {year}. Economists polled by the agency had expected a rise of {k}%.",
-    "The council voted {m} to {k} to approve the plan, which will cost ${n}.{k} million over {k} "
+    "since {year}. Economists polled by the agency had expected a rise of {k}% in {serial} goods.",
+    "The council voted {m} to {k} to approve the plan, which will cost ${serial}.{k} million over {k} "
     "years. Opponents said the money would be better spent on schools.",
     "\u201cThe figures speak for themselves,\u201d {person} told reporters in {town} on {weekday}. "
-    "\u201cWe have cut waiting times by a third.\u201d",
-    "Heavy rain flooded {k}00 homes in the {river} valley, and {m} people were rescued from the "
+    "\u201cWe have cut waiting times for {serial} patients by a third.\u201d",
+    "Heavy rain flooded {serial} homes in the {river} valley, and {m} people were rescued from the "
     "roofs of their cars, the coastguard said. Rainfall reached {m} millimetres in {k} hours.",
-    "The airline said flight {k}{m} from {town} landed safely at {n}:{k}0 p.m. after a bird strike. "
+    "The airline said flight {serial} from {town} landed safely at {n}:{k}0 p.m. after a bird strike. "
     "None of the {m} passengers was hurt.",
-    '{person}, who has led the union since {year}, denied that the strike had been planned for '
-    'months. "Nobody wanted this," she said.',
+    '{person}, who has led the union of {serial} drivers since {year}, denied that the strike had been '
+    'planned for months. "Nobody wanted this," she said.',
     "The trial is expected to last {k} weeks. The court heard that the company had not passed a "
-    "safety inspection in {year} and had been fined ${m},000 in {month} {year}.",
-    "Officials in {town} estimated the crowd at {n},000, while organisers put it at {m},000. A "
+    "safety inspection in {year} and had been fined ${serial},000 in {month} {year}.",
+    "Officials in {town} estimated the crowd at {serial},000, while organisers put it at {m},000. A "
     "reporter at the scene counted several thousand marchers on {river} Street.",
     "Read more: {town} council approves budget\n\nAdvertisement",
-    "According to the health ministry, {m} cases were recorded in the week to {month} {day}, up "
+    "According to the health ministry, {serial} cases were recorded in the week to {month} {day}, up "
     "from {k} the week before. The ministry said most patients were over {age}.",
-    "The ship, carrying {m} crew members, sank about {k}0 miles off the coast of {town} on {month} "
-    "{day}, {year}. Rescuers recovered {k} bodies, the navy said.",
-    "Ministers will meet again on {weekday} to discuss the proposal, a government spokesman said, "
-    "adding that no decision had been taken.",
-    "Shares in the company fell {k}% in early trading on {weekday}, wiping about ${n}.{m} billion "
-    "off its market value, before recovering slightly.",
-    "{person} said the school would reopen on {month} {day}. Parents said they had not been told "
-    "about the closure until the night before.",
-    "In a post on social media, {person} accused the government of hiding the report. The ministry "
-    "rejected the claim and said the report would be published in {month}.",
-    "The {river} dam, built in {year}, holds back {m} million cubic metres of water. Engineers said "
-    "it was not at risk.",
+    "The ship, carrying {serial} crew members, sank about {k}0 miles off the coast of {town} on "
+    "{month} {day}, {year}. Rescuers recovered {k} bodies, the navy said.",
+    "Ministers will meet again on {weekday} to discuss the proposal, which affects {serial} farms, "
+    "a government spokesman said, adding that no decision had been taken.",
+    "Shares in the company fell {k}% in early trading on {weekday}, wiping about ${serial}.{m} "
+    "billion off its market value, before recovering slightly.",
+    "{person} said the school would reopen on {month} {day} for its {serial} pupils. Parents said "
+    "they had not been told about the closure until the night before.",
+    "In a post on social media, {person} accused the government of hiding the {serial}-page report. "
+    "The ministry rejected the claim and said the report would be published in {month}.",
+    "The {river} dam, built in {year}, holds back {serial} million cubic metres of water. Engineers "
+    "said it was not at risk.",
     'Witnesses said they heard {k} explosions shortly after midnight. "The windows shook," said '
-    "{person}, who lives {k}00 metres from the depot.",
-    "Photo: {person}/Northline\nThe march ended peacefully in {town} square, police said, and {k} "
-    "people were detained for minor offences.",
+    "{person}, who lives {serial} metres from the depot.",
+    "Photo: {person}/Northline\nThe march ended peacefully in {town} square, police said, and "
+    "{serial} people were detained for minor offences.",
 )  # fmt: skip
 _TOWNS = ("Kestrelford", "Oakhurst", "Velmora", "Harrowgate", "Lindqvist", "Portavel", "Dunmere", "Sarnach")
 _PEOPLE = (
@@ -764,14 +764,14 @@ SIZE_WARM_UP_TEXT = WARM_UP_TEXT + " The plant opened on June 3, 2020."
 def synthetic_text(chars: int) -> str:
     """A news-like text of exactly ``chars`` characters: varied paragraphs, blank lines between.
 
-    The same length always gives the same text; no two paragraphs are the same,
+    The same length always gives the same text; no two paragraphs of reporting are the same,
     as names, places, numbers and dates change from round to round.
     """
     paragraphs: list[str] = []
     size = 0
     n = 0
     while size < chars:
-        r = n // len(_PARAGRAPHS)  # the round: shifts every slot so no paragraph repeats
+        r = n // len(_PARAGRAPHS)  # the round: shifts the other slots
         paragraph = _PARAGRAPHS[n % len(_PARAGRAPHS)].format(
             town=_TOWNS[(n + r) % len(_TOWNS)],
             person=_PEOPLE[(3 * n + r) % len(_PEOPLE)],
@@ -784,6 +784,7 @@ def synthetic_text(chars: int) -> str:
             m=10 + (13 * n + r) % 90,
             k=2 + (5 * n + r) % 7,
             age=30 + (n + r) % 40,
+            serial=n + 2,  # grows: no two paragraphs of reporting are the same
         )
         paragraphs.append(paragraph)
         size += len(paragraph) + 2
