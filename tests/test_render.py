@@ -5,6 +5,7 @@ Reports are built by hand from invented articles, so these tests need no model.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import json
@@ -19,6 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from storydiff.claims import published_date
+from storydiff.codec import from_data, iso_day, to_data
 from storydiff.errors import StorydiffError
 from storydiff.records import (
     Article,
@@ -895,6 +898,43 @@ def test_html_keeps_offsets_when_replacing_control_characters():
     assert html.unescape(re.sub(r"<[^>]+>|⚠", "", body.group(1))) == re.sub(
         "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", "\ufffd", HOSTILE_CONTROLS
     )
+
+
+# ------------------------------------------------------------------ dates in JSON
+
+
+def test_json_writes_a_year_below_1000_with_four_digits():
+    # strftime("%Y-%m-%d") writes 1 January 999 as "999-01-01" on Linux; ISO 8601 wants "0999"
+    s = Statement("a1", "The fort fell.", 0, 14, None, None)
+    report = Report(
+        articles=(Article("a1", "The fort fell.", published="999-01-01"),),
+        timeline=(TimelineEntry("999-01-01", "unique", "event", "fort", "fall", s),),
+        story="story-1",
+    )
+    data = json.loads(render(report, "json"))
+    assert data["articles"][0]["published"] == "0999-01-01"
+    assert data["timeline"][0]["published"] == "0999-01-01"
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("999-01-01", "0999-01-01"),  # a three-digit year
+        ("5-03-04", "0005-03-04"),  # one digit
+        ("999-01-01T08:30:00", "0999-01-01T08:30:00"),  # a timestamp keeps its time
+        ("2024-03-05", "2024-03-05"),  # already four digits
+        ("12345-01-01", "12345-01-01"),  # not a year to pad
+        ("--03-04", "--03-04"),  # a day without a year (dates.extract_dates) stays as it is
+    ],
+)
+def test_iso_day_pads_the_year(written, iso):
+    assert iso_day(written) == iso
+
+
+def test_a_date_written_without_padding_reads_back_and_dates_claims():
+    assert from_data(dt.date, "999-01-01") == dt.date(999, 1, 1)
+    assert to_data(dt.date(999, 1, 1)) == "0999-01-01"
+    assert published_date("999-01-01") == dt.date(999, 1, 1)  # dates in its text resolve against it
 
 
 # --------------------------------------------------------------------------- HTML

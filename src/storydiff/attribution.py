@@ -27,12 +27,13 @@ offsets point into the parsed text (``doc.text``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from .nlp import doc_index
 from .records import Attribution
 
 __all__ = [
@@ -168,6 +169,8 @@ _COLON_LINE_RE = re.compile(rf"^[\"“]?(?P<name>{_NAME}): +(?P<content>\S[^\n]*
 _SIGNED_QUOTE_RE = re.compile(
     rf"(?P<content>[\"“][^\n]+[\"”]) *(?P<cue>[―—–]) *(?P<name>{_NAME})\.? *$", re.MULTILINE
 )
+# How a line that _SIGNED_QUOTE_RE matches ends (a cheap test before it runs).
+_SIGNATURE_END_RE = re.compile(rf"[\"”] *[―—–] *{_NAME}\.? *$")
 
 # Line labels of newsroom layout that look like a speaker tag but are not one.
 _LAYOUT_LABELS = frozenset(
@@ -232,7 +235,7 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
     cue is passive without an agent ("it was reported"), a speaker whose name
     is resolved as described in the module docstring.
     """
-    quotes = _quote_spans(_text(doc))
+    quotes = _Quotes(_quote_spans(_text(doc)))
     found: list[_Found] = []
     seen_cues: set[int] = set()
     for index, sent in enumerate(doc.sents):
@@ -292,14 +295,13 @@ def canonical_speaker(name: str, known_names: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _text(doc: Doc) -> str:
     """``doc.text``, which spaCy rebuilds from the tokens on every access.
 
-    The extractor reads the text of one article many times; caching the
-    latest one keeps it linear in the article's length.
+    The extractor reads the text of one article many times; reading it once
+    (:func:`storydiff.nlp.doc_index`) keeps it linear in the article's length.
     """
-    return doc.text
+    return doc_index(doc).text
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -307,11 +309,49 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
 
 
+class _Quotes:
+    """The quotation spans of an article, looked up by bisection.
+
+    The spans come from one left-to-right scan, so they are in text order and
+    never overlap: their starts and their ends both rise. A cue asks only about
+    the quotations next to it, and scanning all of them for every cue made
+    long articles take time in the square of their length.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self._starts = [start for start, _ in spans]
+        self._ends = [end for _, end in spans]
+        # quotations of more than one character between the marks (see _quote_tag)
+        self._long = [span for span in spans if span[1] - span[0] > 2]
+        self._long_ends = [end for _, end in self._long]
+
+    def inside(self, offset: int) -> bool:
+        """Whether ``offset`` lies strictly inside a quotation."""
+        n = bisect_left(self._starts, offset) - 1  # the last quotation opening before offset
+        return n >= 0 and offset < self._ends[n]
+
+    def last_long_by(self, offset: int) -> tuple[int, int] | None:
+        """The last quotation of more than one character that ends by ``offset``."""
+        n = bisect_right(self._long_ends, offset)
+        return self._long[n - 1] if n else None
+
+    def ending_by(self, offset: int) -> Iterator[tuple[int, int]]:
+        """The quotations that end by ``offset``, nearest first (drawn one at a time)."""
+        for n in range(bisect_right(self._ends, offset) - 1, -1, -1):
+            yield self.spans[n]
+
+    def starting_from(self, offset: int) -> Iterator[tuple[int, int]]:
+        """The quotations that start at ``offset`` or later, nearest first (drawn one at a time)."""
+        for n in range(bisect_left(self._starts, offset), len(self.spans)):
+            yield self.spans[n]
+
+
 def _layout_attributions(doc: Doc) -> list[_Found]:
     """Attributions marked by layout rather than by a verb (see ``_COLON_LINE_RE``)."""
     found: list[_Found] = []
     matches = [(m, m.start("name") + len(m.group("name"))) for m in _COLON_LINE_RE.finditer(_text(doc))]
-    matches += [(m, m.start("cue")) for m in _SIGNED_QUOTE_RE.finditer(_text(doc))]
+    matches += [(m, m.start("cue")) for m in _signed_quotes(_text(doc))]
     sent_of = {sent.start: index for index, sent in enumerate(doc.sents)}
     for match, cue_start in matches:
         cue_end = cue_start + 1
@@ -337,6 +377,19 @@ def _layout_attributions(doc: Doc) -> list[_Found]:
     return found
 
 
+def _signed_quotes(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_SIGNED_QUOTE_RE`` in ``text``, line by line.
+
+    Its open ``[^\\n]+`` makes the regular expression try each quotation mark
+    of a line against the rest of the line: on a long line without a
+    signature that is the square of the line's length. A line is only tried
+    when it ends like a signed quotation, which one pass over it tells.
+    """
+    for line in re.finditer(r"[^\n]+", text):
+        if _SIGNATURE_END_RE.search(line.group()):
+            yield from _SIGNED_QUOTE_RE.finditer(text, line.start(), line.end())
+
+
 def _looks_like_speaker(name: Span) -> bool:
     """A named person or body ("Pence"), or a transcript's capitalised speaker tag ("WALLACE")."""
     if name.text.lower() in _LAYOUT_LABELS:
@@ -346,12 +399,12 @@ def _looks_like_speaker(name: Span) -> bool:
     return all(t.is_upper for t in name if t.is_alpha) and len(name) <= 2
 
 
-def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: list[tuple[int, int]]) -> _Found | None:
+def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: _Quotes) -> _Found | None:
     """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
     doc = verb.doc
     tag = _quote_tag(verb, quotes)
     subject = tag[1] if tag is not None else _subject(verb)
-    if subject is not None and subject.lower_ in _FIRST_SECOND_PERSON and _inside(verb.idx, quotes):
+    if subject is not None and subject.lower_ in _FIRST_SECOND_PERSON and quotes.inside(verb.idx):
         return None
     speaker: Token | None = _after_dateline(subject) if subject is not None else None
     if tag is None and (subject is None or subject.dep_ == "nsubjpass") and _is_passive(verb):
@@ -439,21 +492,20 @@ def _after_dateline(subject: Token) -> Token:
     return subject
 
 
-def _quote_tag(verb: Token, quotes: list[tuple[int, int]]) -> tuple[tuple[int, int], Token | None] | None:
+def _quote_tag(verb: Token, quotes: _Quotes) -> tuple[tuple[int, int], Token | None] | None:
     """A speech verb tagging the quotation just before it: "“C,” X said" / "“C,” said X".
 
     The parser often hangs the quoted words on the cue as its subject; the
     speaker is then the noun phrase between the quotation and the cue, or the
     subject after the cue. Returns the quotation and the speaker's head.
     """
-    if verb.lemma_.lower() not in SPEECH_VERBS or _inside(verb.idx, quotes):
+    if verb.lemma_.lower() not in SPEECH_VERBS or quotes.inside(verb.idx):
         return None
     doc = verb.doc
     text = _text(doc)
-    before = [q for q in quotes if q[1] <= verb.idx and q[1] - q[0] > 2]
-    if not before:
+    quote = quotes.last_long_by(verb.idx)
+    if quote is None:
         return None
-    quote = before[-1]
     if text[quote[0] : quote[1]].rstrip('”"').rstrip()[-1:] not in _TAG_QUOTE_ENDS:
         return None
     subject = _subject(verb)
@@ -650,27 +702,30 @@ def _clause_content(verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _adjacent_quotes(
-    verb: Token, subject: Token | None, quotes: list[tuple[int, int]]
-) -> tuple[int, int] | None:
+def _adjacent_quotes(verb: Token, subject: Token | None, quotes: _Quotes) -> tuple[int, int] | None:
     """The quotation(s) the cue introduces or closes, joined into one span.
 
     A quotation belongs to the cue when only the cue's own small words lie
     between them: its subject, auxiliaries, adverbs, prepositional phrases
-    ("on Telegram", "in a statement"), addressees and punctuation.
+    ("on Telegram", "in a statement"), addressees and punctuation. Going
+    outwards from the cue, the first quotation with anything else between
+    ends the search: every quotation beyond it has that in between too.
     """
     doc = verb.doc
     allowed = _cue_frame(verb, subject)
     # the parser may hang a quotation's words on the cue; they are not its frame
-    outside = [t for t in allowed if not _inside(t.idx, quotes) and not t.is_punct]
+    outside = [t for t in allowed if not quotes.inside(t.idx) and not t.is_punct]
     left = min([t.idx for t in outside], default=verb.idx)
     right = max([t.idx + len(t) for t in outside], default=verb.idx + len(verb))
     chosen: list[tuple[int, int]] = []
-    for q_start, q_end in quotes:
-        before = q_end <= left and _only_frame(doc, q_end, left, allowed)
-        after = q_start >= right and _only_frame(doc, right, q_start, allowed)
-        if before or after:
-            chosen.append((q_start, q_end))
+    for q_start, q_end in quotes.ending_by(left):
+        if not _only_frame(doc, q_end, left, allowed):
+            break
+        chosen.append((q_start, q_end))
+    for q_start, q_end in quotes.starting_from(right):
+        if not _only_frame(doc, right, q_start, allowed):
+            break
+        chosen.append((q_start, q_end))
     if not chosen:
         return None
     return min(q[0] for q in chosen), max(q[1] for q in chosen)
@@ -715,10 +770,6 @@ def _subtree_span(token: Token) -> tuple[int, int]:
     return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
 
 
-def _inside(offset: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start < offset < end for start, end in spans)
-
-
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -749,25 +800,118 @@ class _Named:
     kind: str  # "person", "org" or "other"
 
 
+class _LatestBefore:
+    """Values added with a text offset: which was added last among those before an offset?
+
+    An entry is dropped once a later one has an offset no greater than its
+    own, as that one answers every question it could; the entries kept have
+    rising offsets, so a question is one bisection. Asking the whole list
+    for every speaker made long articles take time in the square of their length.
+    """
+
+    __slots__ = ("_starts", "_values")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._values: list[str] = []
+
+    def add(self, start: int, value: str) -> None:
+        while self._starts and self._starts[-1] >= start:
+            self._starts.pop()
+            self._values.pop()
+        self._starts.append(start)
+        self._values.append(value)
+
+    def latest(self, before: int) -> str | None:
+        """The value added last among those with an offset below ``before``."""
+        n = bisect_left(self._starts, before)
+        return self._values[n - 1] if n else None
+
+
+class _Mentions:
+    """Names mentioned so far, in the order they were added, for "the last before" questions.
+
+    ``latest`` and ``latest_with`` answer what ``[n for start, n in mentions if
+    start < before][-1]`` (optionally keeping names with the given word) did.
+    """
+
+    def __init__(self, mentions: Iterable[tuple[int, str]] = ()) -> None:
+        self._all = _LatestBefore()
+        self._by_word: dict[str, _LatestBefore] = {}
+        for start, name in mentions:
+            self.add(start, name)
+
+    def add(self, start: int, name: str) -> None:
+        self._all.add(start, name)
+        for word in set(name.lower().split()):
+            self._by_word.setdefault(word, _LatestBefore()).add(start, name)
+
+    def latest(self, before: int) -> str | None:
+        """The name added last among those mentioned before offset ``before``."""
+        return self._all.latest(before)
+
+    def latest_with(self, word: str, before: int) -> str | None:
+        """The same among names with ``word`` (lower case) as one of their words."""
+        found = self._by_word.get(word)
+        return found.latest(before) if found is not None else None
+
+
+class _KnownNames:
+    """Full names with where they occur, for :func:`canonical_speaker` on the names before an offset.
+
+    ``canonical(name, before)`` gives what ``canonical_speaker(name, known)``
+    gives when ``known`` lists, in (offset, name) order, the names with a space
+    mentioned before ``before``: each full name is filed under every shorter
+    ending of its words, so the latest one ending in the given words is a
+    bisection away.
+    """
+
+    def __init__(self) -> None:
+        self._by_ending: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+
+    def add(self, start: int, name: str) -> None:
+        if " " not in name:
+            return
+        words = tuple(name.split())
+        for size in range(1, len(words)):
+            insort(self._by_ending.setdefault(words[-size:], []), (start, name))
+
+    def canonical(self, name: str, before: int) -> str:
+        words = _strip_honorific(name.split())
+        if not words:
+            return name
+        known = self._by_ending.get(tuple(words), [])
+        n = bisect_left(known, (before,))  # (start, name) < (before,) exactly when start < before
+        return known[n - 1][1] if n else " ".join(words)
+
+
 def _resolve(doc: Doc, found: list[_Found], article_id: str) -> list[Attribution]:
     """Turn found attributions into records with resolved speaker names."""
-    persons = [(e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON"]
-    orgs = [(e.start_char, e.text) for e in doc.ents if e.label_ in _ORG_LABELS]
+    ents = doc.ents
+    persons = _Mentions((e.start_char, e.text) for e in ents if e.label_ == "PERSON")
+    orgs = _Mentions((e.start_char, e.text) for e in ents if e.label_ in _ORG_LABELS)
     # full names for surname lookup, with where they occur: people the
     # recogniser found, and every speaker named so far (it mislabels rare names)
-    names = [(start, _clean_name(text)) for start, text in persons]
+    names = _KnownNames()
+    for e in ents:
+        if e.label_ == "PERSON":
+            names.add(e.start_char, _clean_name(e.text))
     out: list[Attribution] = []
     last: tuple[_Named, int] | None = None  # previous speaker and its sentence
     for item in sorted(found, key=lambda f: f.cue_start):
         named: _Named | None = None
         if item.speaker is not None:
-            known = [name for start, name in sorted(names) if start < item.speaker.idx and " " in name]
-            named = _name_speaker(item.speaker, item, last, persons, orgs, known)
-            names.append((item.speaker.idx, named.name))
+            before = item.speaker.idx
+
+            def canonical(name: str, before: int = before) -> str:
+                return names.canonical(name, before)
+
+            named = _name_speaker(item.speaker, item, last, persons, orgs, canonical)
+            names.add(item.speaker.idx, named.name)
             if named.kind == "org":
                 # a body named by description ("the regional education department") can be
                 # referred back to ("the department said") like a recognised organisation
-                orgs.append((item.speaker.idx, named.name))
+                orgs.add(item.speaker.idx, named.name)
             last = (named, item.sent_index)
         out.append(
             Attribution(
@@ -790,40 +934,44 @@ def _name_speaker(
     head: Token,
     item: _Found,
     last: tuple[_Named, int] | None,
-    persons: list[tuple[int, str]],
-    orgs: list[tuple[int, str]],
-    known: list[str],
+    persons: _Mentions,
+    orgs: _Mentions,
+    canonical: Callable[[str], str],
 ) -> _Named:
-    """Resolve the speaker phrase headed by ``head`` to a name."""
+    """Resolve the speaker phrase headed by ``head`` to a name.
+
+    ``canonical`` maps a short name to the full name mentioned before the
+    speaker (:func:`canonical_speaker` on the names known there).
+    """
     lower = head.lower_
     before = head.idx
     recent = last if last is not None and item.sent_index - last[1] <= _PRONOUN_SPEAKER_WINDOW else None
     if lower in _PERSON_PRONOUNS:
         if recent is not None and recent[0].kind == "person":
             return recent[0]
-        earlier = [name for start, name in persons if start < before]
-        if earlier:
-            return _Named(canonical_speaker(_clean_name(earlier[-1]), known), "person")
+        person = persons.latest(before)
+        if person is not None:
+            return _Named(canonical(_clean_name(person)), "person")
         return _Named(head.text, "other")
     entity = _entity_name(head)
     definite_org = entity is None and lower in _ORG_NOUNS and any(c.lower_ == "the" for c in head.children)
     if lower in _ORG_PRONOUNS or definite_org:
-        earlier = [name for start, name in orgs if start < before]
         # "the department" is the earlier "Education Department", not merely the last body named
-        same_noun = [name for name in earlier if lower in name.lower().split()]
-        if definite_org and same_noun:
-            return _Named(_clean_name(same_noun[-1]), "org")
+        same_noun = orgs.latest_with(lower, before)
+        if definite_org and same_noun is not None:
+            return _Named(_clean_name(same_noun), "org")
         if definite_org and any(c.dep_ in ("amod", "compound") for c in head.children):
             # "the regional education department" describes a body of its own
             return _Named(_surface(head), "org")
         if recent is not None and recent[0].kind == "org":
             return recent[0]
-        if earlier:
-            return _Named(_clean_name(earlier[-1]), "org")
+        org = orgs.latest(before)
+        if org is not None:
+            return _Named(_clean_name(org), "org")
         return _Named(_surface(head), "other")
     if entity is not None:
         text, label = entity
-        resolved = canonical_speaker(text, known)
+        resolved = canonical(text)
         if label == "PERSON" or resolved != text:
             return _Named(resolved, "person")
         return _Named(text, "org" if label in _ORG_LABELS else "other")
@@ -831,7 +979,7 @@ def _name_speaker(
         # a name the recogniser missed: the proper-noun chain ending at the head
         words = [t for t in head.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
         name = " ".join(t.text for t in words)
-        resolved = canonical_speaker(name, known)
+        resolved = canonical(name)
         return _Named(resolved, "person" if resolved != name or len(words) > 1 else "other")
     return _Named(_surface(head), "other")
 
@@ -841,7 +989,7 @@ def _entity_name(head: Token) -> tuple[str, str] | None:
     candidates = [head] + [c for c in head.children if c.dep_ == "appos"]
     for token in candidates:
         if token.ent_type_ in _NAME_LABELS:
-            span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            span = doc_index(token.doc).ent_of(token.doc, token.i)
             if span is not None:
                 return _clean_name(span.text), span.label_
     return None

@@ -19,6 +19,12 @@ floor        bare spaCy: the same model package, freshly loaded with its own
 Model loading is timed apart and left out of the throughput figures. Render the
 result with :func:`render_bench` (``table``, ``markdown`` or ``json``); data goes
 to standard output, progress (the ``progress`` callback) to standard error.
+
+:func:`run_size_bench` (``storydiff bench --sizes``) measures instead how the
+analysis of one text grows with its length: a synthetic news text of 10, 100,
+1,000 and 2,000 kB (:func:`synthetic_text`) is analysed in a fresh process per
+size, which reports its seconds per stage and its peak resident memory. Render
+it with :func:`render_size_bench`.
 """
 
 from __future__ import annotations
@@ -56,15 +62,22 @@ from .records import Analysis, Article
 __all__ = [
     "BENCH_FORMATS",
     "DEFAULT_DATA_DIR",
+    "DEFAULT_SIZES_KB",
     "MIN_ARTICLES",
     "BenchResult",
     "ColdStart",
     "Floor",
+    "SizeBenchResult",
+    "SizeRun",
     "StageTime",
     "Throughput",
     "load_corpus",
+    "measure_size",
     "render_bench",
+    "render_size_bench",
     "run_bench",
+    "run_size_bench",
+    "synthetic_text",
 ]
 
 # The issue asks for "a corpus of 500+ articles": fewer and the per-article
@@ -649,14 +662,14 @@ def _load_average() -> float:
         return 0.0
 
 
-def _busy_warning(load: float) -> tuple[str, ...]:
-    """A warning when other work competed for the CPUs while the bench ran."""
+def _busy_warning(load: float, steadier: str = "the CPU-time ratio is steadier") -> tuple[str, ...]:
+    """A warning when other work competed for the CPUs while the bench ran; ``steadier`` says what to read."""
     cpus = os.cpu_count() or 1
     if load <= cpus:
         return ()
     return (
         f"the machine was busy (load average {load:.1f} on {cpus} CPUs): wall times are inflated; "
-        "the CPU-time ratio is steadier, and a rerun on an idle machine gives the real figures",
+        f"{steadier}, and a rerun on an idle machine gives the real figures",
     )
 
 
@@ -667,3 +680,298 @@ def _environment() -> tuple[tuple[str, str], ...]:
         ("cpus", str(os.cpu_count())),
         ("platform", platform.machine()),
     )
+
+
+# --------------------------------------------------------------------------- cost by length
+
+# The text lengths `storydiff bench --sizes` measures, in kB (1,000 characters):
+# a short report, a long feature, and the 1 MB and 2 MB (the default --max-size)
+# that took over 500 s and 6.8 GB before the analysis was made linear (issue 11).
+DEFAULT_SIZES_KB = (10, 100, 1000, 2000)
+# The stages timed in each size's process, in pipeline order.
+SIZE_STAGES = ("cleanup", "parse", "claims")
+
+# Paragraphs for the synthetic text, written for it: what news reports hold (numbers
+# with units, ranges, money, dates, weekdays, quotations, attributions, pronouns,
+# furniture lines); every paragraph of reporting holds a number no other one holds.
+_PARAGRAPHS = (
+    "{town}, {month} {day} - About {serial},000 people were evacuated after a fire gutted a warehouse "
+    "in the town of {town} late on {weekday}, officials said.",
+    "More than {serial} firefighters took part in the operation and {k} fire engines were sent to the "
+    "scene, the regional fire service said. Officials said {k} people were taken to hospital with "
+    "breathing problems.",
+    '"We were lucky the wind was blowing away from the {serial} houses," fire chief {person} said. '
+    '"It could have been much worse."',
+    "Mayor {person} said about {serial} tonnes of chlorine had been stored in the hall. A company "
+    "spokesman said the hall held no more than {k} tonnes at the time.",
+    "The {river} bridge, which carries {serial},500 vehicles a day, was closed for {k} hours on "
+    "{weekday} while engineers inspected it, the transport ministry said in a statement.",
+    "Police arrested {person}, {age}, on {weekday} evening at house number {serial}. He was being "
+    "questioned over how the chemicals were stored, according to a spokeswoman for the county prosecutor.",
+    "Prices rose {k}.{m}% in {month}, the statistics office said on {weekday}, the fastest pace "
+    "since {year}. Economists polled by the agency had expected a rise of {k}% in {serial} goods.",
+    "The council voted {m} to {k} to approve the plan, which will cost ${serial}.{k} million over {k} "
+    "years. Opponents said the money would be better spent on schools.",
+    "\u201cThe figures speak for themselves,\u201d {person} told reporters in {town} on {weekday}. "
+    "\u201cWe have cut waiting times for {serial} patients by a third.\u201d",
+    "Heavy rain flooded {serial} homes in the {river} valley, and {m} people were rescued from the "
+    "roofs of their cars, the coastguard said. Rainfall reached {m} millimetres in {k} hours.",
+    "The airline said flight {serial} from {town} landed safely at {n}:{k}0 p.m. after a bird strike. "
+    "None of the {m} passengers was hurt.",
+    '{person}, who has led the union of {serial} drivers since {year}, denied that the strike had been '
+    'planned for months. "Nobody wanted this," she said.',
+    "The trial is expected to last {k} weeks. The court heard that the company had not passed a "
+    "safety inspection in {year} and had been fined ${serial},000 in {month} {year}.",
+    "Officials in {town} estimated the crowd at {serial},000, while organisers put it at {m},000. A "
+    "reporter at the scene counted several thousand marchers on {river} Street.",
+    "Read more: {town} council approves budget\n\nAdvertisement",
+    "According to the health ministry, {serial} cases were recorded in the week to {month} {day}, up "
+    "from {k} the week before. The ministry said most patients were over {age}.",
+    "The ship, carrying {serial} crew members, sank about {k}0 miles off the coast of {town} on "
+    "{month} {day}, {year}. Rescuers recovered {k} bodies, the navy said.",
+    "Ministers will meet again on {weekday} to discuss the proposal, which affects {serial} farms, "
+    "a government spokesman said, adding that no decision had been taken.",
+    "Shares in the company fell {k}% in early trading on {weekday}, wiping about ${serial}.{m} "
+    "billion off its market value, before recovering slightly.",
+    "{person} said the school would reopen on {month} {day} for its {serial} pupils. Parents said "
+    "they had not been told about the closure until the night before.",
+    "In a post on social media, {person} accused the government of hiding the {serial}-page report. "
+    "The ministry rejected the claim and said the report would be published in {month}.",
+    "The {river} dam, built in {year}, holds back {serial} million cubic metres of water. Engineers "
+    "said it was not at risk.",
+    'Witnesses said they heard {k} explosions shortly after midnight. "The windows shook," said '
+    "{person}, who lives {serial} metres from the depot.",
+    "Photo: {person}/Northline\nThe march ended peacefully in {town} square, police said, and "
+    "{serial} people were detained for minor offences.",
+)  # fmt: skip
+_TOWNS = ("Kestrelford", "Oakhurst", "Velmora", "Harrowgate", "Lindqvist", "Portavel", "Dunmere", "Sarnach")
+_PEOPLE = (
+    "Delia Frankel", "Marcus Obuya", "Tomas Reinholt", "Anna Kovalenko",
+    "Samuel Hart", "Ines Barreto", "Kwame Mensah", "Lotte Brandt",
+)  # fmt: skip
+_RIVERS = ("Ridgeback", "Alder", "Tamsin", "Greywater", "Mill")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The synthetic text's publication date, so that weekdays and dates resolve.
+SYNTHETIC_PUBLISHED = "2026-03-18"
+# Loads what the first analysis would otherwise pay for: the model and dateparser's data.
+SIZE_WARM_UP_TEXT = WARM_UP_TEXT + " The plant opened on June 3, 2020."
+
+
+def synthetic_text(chars: int) -> str:
+    """A news-like text of exactly ``chars`` characters: varied paragraphs, blank lines between.
+
+    The same length always gives the same text; no two paragraphs of reporting are the same,
+    as names, places, numbers and dates change from round to round.
+    """
+    paragraphs: list[str] = []
+    size = 0
+    n = 0
+    while size < chars:
+        r = n // len(_PARAGRAPHS)  # the round: shifts the other slots
+        paragraph = _PARAGRAPHS[n % len(_PARAGRAPHS)].format(
+            town=_TOWNS[(n + r) % len(_TOWNS)],
+            person=_PEOPLE[(3 * n + r) % len(_PEOPLE)],
+            river=_RIVERS[(n + 2 * r) % len(_RIVERS)],
+            month=_MONTHS[(n + r) % 12],
+            weekday=_WEEKDAYS[(n + r) % 7],
+            day=1 + (7 * n + r) % 28,
+            year=1990 + (n + r) % 35,
+            n=2 + (n + r) % 8,
+            m=10 + (13 * n + r) % 90,
+            k=2 + (5 * n + r) % 7,
+            age=30 + (n + r) % 40,
+            serial=n + 2,  # grows: no two paragraphs of reporting are the same
+        )
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+        n += 1
+    return "\n\n".join(paragraphs)[:chars]
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRun:
+    """The analysis of one synthetic text in a fresh process.
+
+    ``stages`` holds seconds per stage (:data:`SIZE_STAGES`); ``loaded_rss_mb`` is
+    the process's peak resident memory once the model is loaded and warm, and
+    ``peak_rss_mb`` its peak over the whole run.
+    """
+
+    kb: int
+    chars: int
+    sentences: int
+    claims: int
+    stages: tuple[StageTime, ...]
+    cpu_seconds: float
+    loaded_rss_mb: float
+    peak_rss_mb: float
+
+    @property
+    def seconds(self) -> float:
+        """Cleanup, parse and claims together."""
+        return sum(s.seconds for s in self.stages)
+
+    @property
+    def seconds_per_kb(self) -> float:
+        """Seconds of analysis per 1,000 characters."""
+        return self.seconds / (self.chars / 1000)
+
+    @property
+    def growth_mb(self) -> float:
+        """Peak memory above the loaded model's: what the text itself cost."""
+        return self.peak_rss_mb - self.loaded_rss_mb
+
+
+@dataclass(frozen=True, slots=True)
+class SizeBenchResult:
+    """Analysis cost by text length: one :class:`SizeRun` per size, smallest first."""
+
+    runs: tuple[SizeRun, ...]
+    environment: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON types (seconds, MB)."""
+        return {
+            "environment": dict(self.environment),
+            "runs": [
+                {
+                    "kb": r.kb,
+                    "chars": r.chars,
+                    "sentences": r.sentences,
+                    "claims": r.claims,
+                    "seconds": round(r.seconds, 2),
+                    "seconds_per_kb": round(r.seconds_per_kb, 4),
+                    "cpu_seconds": round(r.cpu_seconds, 2),
+                    "stages": {s.name: round(s.seconds, 2) for s in r.stages},
+                    "loaded_rss_mb": round(r.loaded_rss_mb, 1),
+                    "peak_rss_mb": round(r.peak_rss_mb, 1),
+                    "growth_mb": round(r.growth_mb, 1),
+                }
+                for r in self.runs
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def run_size_bench(
+    sizes_kb: Sequence[int] = DEFAULT_SIZES_KB, *, progress: Progress | None = None
+) -> SizeBenchResult:
+    """Analyse a synthetic text of each size (kB) in its own process; seconds and peak memory of each.
+
+    A fresh process per size keeps one size's peak memory from hiding the
+    next one's. Raises :class:`SettingsError` for a size below 1 kB.
+    """
+    say = progress or (lambda _message: None)
+    if not sizes_kb or min(sizes_kb) < 1:
+        raise SettingsError(f"text sizes must be whole kB, 1 or more, not {list(sizes_kb)}", stage="bench")
+    load_before = _load_average()
+    runs = []
+    for kb in sorted(sizes_kb):
+        say(f"sizes: analysing a {kb:,} kB text in a fresh process")
+        runs.append(_size_child(kb))
+    return SizeBenchResult(
+        runs=tuple(runs),
+        environment=_environment(),
+        warnings=_busy_warning(max(load_before, _load_average()), steadier="the CPU seconds are steadier"),
+    )
+
+
+def measure_size(kb: int) -> SizeRun:
+    """Analyse a ``kb`` kB synthetic text in this process (the child of :func:`run_size_bench`).
+
+    The model is loaded and warmed up first (dateparser too) and left out of the figures.
+    """
+    load_nlp()
+    analyze_articles([Article(id="warm-up", text=SIZE_WARM_UP_TEXT, published=SYNTHETIC_PUBLISHED)])
+    loaded = peak_rss_mb()
+    article = Article(id=f"synthetic-{kb}kB", text=synthetic_text(kb * 1000), published=SYNTHETIC_PUBLISHED)
+    timings: dict[str, float] = {}
+    cpu_start = process_time()
+    (analysis,) = analyze_articles([article], timings=timings)
+    cpu_seconds = process_time() - cpu_start
+    return SizeRun(
+        kb=kb,
+        chars=len(article.text),
+        sentences=len(analysis.sentences),
+        claims=len(analysis.claims),
+        stages=tuple(StageTime(name, timings.get(name, 0.0)) for name in SIZE_STAGES),
+        cpu_seconds=cpu_seconds,
+        loaded_rss_mb=loaded,
+        peak_rss_mb=peak_rss_mb(),
+    )
+
+
+def _size_child(kb: int) -> SizeRun:
+    """Run :func:`measure_size` in a fresh Python process and read its record back."""
+    code = (
+        "import json, sys; from storydiff.bench import measure_size, _size_run_dict; "
+        "print(json.dumps(_size_run_dict(measure_size(int(sys.argv[1])))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(kb)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise StorydiffError(
+            f"analysing the {kb} kB text failed (exit code {done.returncode}): {last[0]}", stage="bench"
+        )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    stages = tuple(StageTime(name, seconds) for name, seconds in data.pop("stages"))
+    return SizeRun(stages=stages, **data)
+
+
+def _size_run_dict(run: SizeRun) -> dict[str, Any]:
+    """A :class:`SizeRun` as JSON types, for the trip from the child process."""
+    return {
+        "kb": run.kb,
+        "chars": run.chars,
+        "sentences": run.sentences,
+        "claims": run.claims,
+        "stages": [(s.name, s.seconds) for s in run.stages],
+        "cpu_seconds": run.cpu_seconds,
+        "loaded_rss_mb": run.loaded_rss_mb,
+        "peak_rss_mb": run.peak_rss_mb,
+    }
+
+
+def render_size_bench(result: SizeBenchResult, fmt: str = "table") -> str:
+    """Render a size benchmark as ``table`` (plain text), ``markdown`` or ``json``."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2) + "\n"
+    if fmt not in BENCH_FORMATS:
+        raise SettingsError(f"unknown bench format {fmt!r}; use one of {', '.join(sorted(BENCH_FORMATS))}")
+    header: tuple[str, ...] = ("text", "seconds", "s per kB", *SIZE_STAGES, "CPU s", "peak MB")
+    header += ("above model MB", "sentences", "claims found")
+    rows = [
+        (
+            f"{r.kb:,} kB",
+            f"{r.seconds:.1f}",
+            f"{r.seconds_per_kb:.3f}",
+            *(f"{s.seconds:.1f}" for s in r.stages),
+            f"{r.cpu_seconds:.1f}",
+            f"{r.peak_rss_mb:.0f}",
+            f"{r.growth_mb:.0f}",
+            f"{r.sentences:,}",
+            f"{r.claims:,}",
+        )
+        for r in result.runs
+    ]
+    title = "Analysis cost by text length (synthetic news text, one fresh process per size)"
+    environment = "environment: " + ", ".join(f"{k} {v}" for k, v in result.environment)
+    notes = [environment, *(f"warning: {w}" for w in result.warnings)]
+    if fmt == "markdown":
+        lines = [f"**{title}**", "", "| " + " | ".join(header) + " |"]
+        lines.append("|---|" + "---:|" * (len(header) - 1))
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join([*lines, "", *notes]) + "\n"
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+    table = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in (header, *rows)
+    ]
+    return "\n".join([title, "", table[0], "-" * len(table[0]), *table[1:], "", *notes]) + "\n"

@@ -13,7 +13,10 @@ from io import StringIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from .codec import iso_day
+from .render import terminal_text, without_raw_controls
 from .store import Store, StoredArticle, StoryRow
 
 __all__ = [
@@ -55,7 +58,7 @@ def article_dict(stored: StoredArticle) -> dict[str, object]:
         "url": a.url,
         "source": stored.source,
         "outlet": a.outlet,
-        "published": a.published,
+        "published": iso_day(a.published) if a.published else None,
         "copy_of": stored.origin,
     }
 
@@ -81,7 +84,7 @@ def _story_dict(story: ListedStory) -> dict[str, object]:
 def render_catalog_json(stories: Sequence[ListedStory]) -> str:
     """The stories and their articles as JSON (schema ``storydiff.stories/1``)."""
     data = {"schema": CATALOG_SCHEMA, "stories": [_story_dict(s) for s in stories]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return without_raw_controls(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _short(text: str | None, limit: int = TITLE_CHARS) -> str:
@@ -112,7 +115,7 @@ def render_catalog_table(stories: Sequence[ListedStory]) -> str:
         span = r.first_published or "undated"
         if r.last_published and r.last_published != r.first_published:
             span = f"{r.first_published} → {r.last_published}"
-        table.add_row(
+        cells = (
             r.id,
             _short(r.title) or "(untitled)",
             str(r.articles),
@@ -122,8 +125,12 @@ def render_catalog_table(stories: Sequence[ListedStory]) -> str:
             span,
             r.updated.replace("T", " ")[:16],
         )
+        # Text cells, never str: a stored title is not rich markup ("[/bold]" would not print)
+        table.add_row(*(Text(terminal_text(cell)) for cell in cells))
     buffer = StringIO()
-    console = Console(file=buffer, width=TABLE_WIDTH, no_color=True, highlight=False, emoji=False)
+    console = Console(
+        file=buffer, width=TABLE_WIDTH, no_color=True, highlight=False, emoji=False, markup=False
+    )
     if not stories:
         return "no stories yet: add articles with `storydiff ingest INPUTS --db DB`\n"
     console.print(table)
@@ -131,7 +138,7 @@ def render_catalog_table(stories: Sequence[ListedStory]) -> str:
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return terminal_text(text or "").replace("|", "\\|").replace("\n", " ")
 
 
 def render_catalog_markdown(stories: Sequence[ListedStory]) -> str:

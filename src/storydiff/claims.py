@@ -17,14 +17,17 @@ reported words contain it, so every later finding can show its evidence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
 from .attribution import extract_attributions, speaker_for
+from .codec import iso_day
 from .dates import extract_dates
-from .nlp import content_sentences
+from .nlp import content_sentences, doc_index
 from .quantities import extract_quantities
 from .records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
 
@@ -62,15 +65,47 @@ def analyze(article: Article, doc: Doc) -> Analysis:
     published = published_date(article.published)
     attributions = tuple(extract_attributions(doc, article.id))
     # speakers of claims also reach the earlier lines of a quotation that spans several
-    speech = attributions + _quotation_attributions(doc.text, attributions)
+    speech = attributions + _quotation_attributions(doc_index(doc).text, attributions)
+    # only the reported speech around a sentence can hold its claims: looking
+    # through all of it for every claim took time in the square of the length
+    around = _SpeechAround(speech)
     sentences: list[Sentence] = []
     claims: list[Claim] = []
     for index, sent in enumerate(content_sentences(doc)):
         start, end = _trim(doc, sent.start_char, sent.end_char)
         sentence = Sentence(article.id, index, start, end, article.text[start:end])
         sentences.append(sentence)
-        claims.extend(extract_claims(sent, sentence, published, speech))
+        claims.extend(
+            extract_claims(sent, sentence, published, around.overlapping(sent.start_char, sent.end_char))
+        )
     return Analysis(article, tuple(sentences), tuple(claims), attributions)
+
+
+class _SpeechAround:
+    """The attributions whose content overlaps a stretch of text, for stretches in text order.
+
+    A claim lies inside its sentence, so an attribution covering the claim
+    overlaps the sentence. Swept in sentence order, each attribution joins when
+    its content begins and leaves once a sentence starts after its content: the
+    work is the number of (sentence, overlapping attribution) pairs, about
+    linear in the text. The attributions come back in their given order, which
+    decides between equally tight ones (:func:`speaker_for`).
+    """
+
+    def __init__(self, attributions: Sequence[Attribution]) -> None:
+        self._attributions = attributions
+        self._by_start = sorted(range(len(attributions)), key=lambda n: attributions[n].content_start)
+        self._next = 0
+        self._active: set[int] = set()
+
+    def overlapping(self, start: int, end: int) -> tuple[Attribution, ...]:
+        """The attributions with content in ``start``..``end`` (ends included); calls in text order."""
+        found = self._attributions
+        while self._next < len(self._by_start) and found[self._by_start[self._next]].content_start <= end:
+            self._active.add(self._by_start[self._next])
+            self._next += 1
+        self._active = {n for n in self._active if found[n].content_end >= start}
+        return tuple(found[n] for n in sorted(self._active))
 
 
 def extract_claims(
@@ -102,7 +137,8 @@ def _quantity_claim(
     # the unit or counted noun the number modifies ("miles", "workers")
     head = number.head if number.dep_ in {"nummod", "quantmod", "compound", "nmod"} else number
     predicate = _predicate_of(head)
-    frame = [k for k in _frame_of(head, predicate) if k not in _span_lemmas(doc, q.start, q.end)]
+    value_lemmas = _span_lemmas(doc, q.start, q.end)
+    frame = [k for k in _frame_of(head, predicate) if k not in value_lemmas]
     relative = _object_relative_clause(head)
     if relative is not None:
         # "the $28 million the ministry spent came from a fund": the amount is what was spent
@@ -168,7 +204,7 @@ def _frame_of(head: Token, predicate: Token | None) -> list[str]:
 
 def _reference_after(doc: Doc, end: int, limit: int) -> tuple[str, str] | None:
     """The object a measure is taken against: "25 miles from the border" -> ("border", "the border")."""
-    tokens = [t for t in doc if end <= t.idx < limit][:3]
+    tokens = doc_index(doc).tokens_at(doc, end, limit)[:3]
     for token in tokens:
         if token.lower_ in REFERENCE_PREPS and token.pos_ in {"ADP", "ADV"}:
             objects = [c for c in token.children if c.dep_ == "pobj"]
@@ -290,7 +326,7 @@ def _event_claim(
     places = sorted(
         {
             ent.text
-            for ent in sent.ents
+            for ent in doc_index(doc).ents_in(doc, sent.start, sent.end)
             if ent.label_ in PLACE_LABELS and _governed_by(ent.root, verb) and _in_place_phrase(ent.root)
         }
     )
@@ -327,6 +363,7 @@ def _event_claim(
 
 # Opening and closing quotation marks; a straight double quote opens and closes in turn.
 QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}
+_OPENING_MARK = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 # A quotation longer than this is taken for an unbalanced mark, not one speaker's words
 # (the longest multi-line quotations in the NewsWCL50 and demo reports run ~600 characters).
 MAX_QUOTATION_CHARS = 1500
@@ -336,11 +373,9 @@ def _quotation_spans(text: str) -> list[tuple[int, int]]:
     """Character spans between matching quotation marks (the marks excluded)."""
     spans: list[tuple[int, int]] = []
     i = 0
-    while i < len(text):
-        close = QUOTE_PAIRS.get(text[i])
-        if close is None:
-            i += 1
-            continue
+    while (opening := _OPENING_MARK.search(text, i)) is not None:
+        i = opening.start()
+        close = QUOTE_PAIRS[text[i]]
         end = text.find(close, i + 1)
         if end < 0:
             break
@@ -359,11 +394,11 @@ def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) ->
     speaker of a claim; the narrower original wins wherever it applies.
     """
     stretched: list[Attribution] = []
+    spoken = sorted((a for a in attributions if a.speaker), key=lambda a: a.content_start)
+    starts = [a.content_start for a in spoken]
     for start, end in _quotation_spans(text):
-        inner = [
-            a for a in attributions
-            if a.speaker and start <= a.content_start and a.content_end <= end
-        ]  # fmt: skip
+        inside = spoken[bisect_left(starts, start) : bisect_right(starts, end)]
+        inner = [a for a in inside if a.content_end <= end]
         if len(inner) != 1 or (inner[0].content_start, inner[0].content_end) == (start, end):
             continue  # two speakers in one quotation, or nothing to stretch
         stretched.append(replace(inner[0], content=text[start:end], content_start=start, content_end=end))
@@ -458,7 +493,7 @@ def scope_of(anchor: Token, predicate: Token | None, start: int, end: int) -> tu
         ):
             outside.update(t.i for t in token.subtree)
     found = []
-    for ent in top.doc.ents:
+    for ent in doc_index(top.doc).ents_touching(top.doc, top.left_edge.i, top.right_edge.i):
         if (
             ent.label_ not in SCOPE_LABELS
             or ent.root.i in outside
@@ -479,13 +514,13 @@ def published_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(iso_day(value)[:10])  # "999-01-01" is 1 January 999
     except ValueError:
         return None
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc.text
+    text = doc_index(doc).text
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -498,7 +533,7 @@ def _is_speech(token: Token) -> bool:
 
 
 def _span_lemmas(doc: Doc, start: int, end: int) -> set[str]:
-    return {t.lemma_.lower() for t in doc if start <= t.idx < end}
+    return {t.lemma_.lower() for t in doc_index(doc).tokens_at(doc, start, end)}
 
 
 def _predicate_of(token: Token) -> Token | None:
@@ -544,7 +579,7 @@ def _in_place_phrase(token: Token) -> bool:
 def _key(token: Token) -> str:
     """A comparison key for a content word: the entity text for names, else the lemma."""
     if token.ent_type_ in NAME_LABELS:
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        ent = doc_index(token.doc).ent_of(token.doc, token.i)
         if ent is not None:
             return ent.text.lower().removeprefix("the ")
     return token.lemma_.lower()
@@ -563,7 +598,7 @@ def _phrase(token: Token | None) -> str | None:
     if token is None:
         return None
     if token.ent_type_:
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        ent = doc_index(token.doc).ent_of(token.doc, token.i)
         if ent is not None:
             return ent.text
     left = min(
@@ -582,7 +617,11 @@ def _subject_for(token: Token, sent: Span) -> str | None:
         if current.head.i == current.i:
             break
         current = current.head
-    names = [e for e in sent.ents if e.label_ in NAME_LABELS - {"NORP"}]
+    names = [
+        e
+        for e in doc_index(sent.doc).ents_in(sent.doc, sent.start, sent.end)
+        if e.label_ in NAME_LABELS - {"NORP"}
+    ]
     if names:
         return names[0].text
     return None

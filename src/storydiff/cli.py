@@ -3,6 +3,12 @@
 Data goes to standard output; warnings, errors and progress to standard error.
 Every error storydiff expects is printed as one line ``Error: ...`` with exit
 code 1; usage mistakes exit with 2.
+
+File names, titles and texts come from outside (web pages, feeds, other
+people's files): every message passes through
+:func:`storydiff.render.terminal_text` (:func:`_say`), so no escape sequence
+or bidirectional override in them reaches the terminal, and the report and
+story-list renderers make their own output safe the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +27,16 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .bench import BENCH_FORMATS, DEFAULT_COLD_RUNS, MIN_ARTICLES, render_bench, run_bench
+from .bench import (
+    BENCH_FORMATS,
+    DEFAULT_COLD_RUNS,
+    DEFAULT_SIZES_KB,
+    MIN_ARTICLES,
+    render_bench,
+    render_size_bench,
+    run_bench,
+    run_size_bench,
+)
 from .catalog import CATALOG_RENDERERS, list_stories, render_catalog
 from .corpus import IngestSummary, ingest, make_analyzer, merge_stories, split_story, story_report
 from .corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
@@ -29,7 +44,7 @@ from .errors import SettingsError, StorydiffError
 from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
 from .pipeline import demo_paths, run
 from .records import Report
-from .render import RENDERERS, print_terminal, render
+from .render import RENDERERS, print_terminal, render, terminal_text
 from .settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
 from .sources import parse_published
 from .store import open_store
@@ -48,13 +63,23 @@ def _edge(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except StorydiffError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            _say(f"Error: {exc}")
             sys.exit(1)
         except KeyboardInterrupt:
-            click.echo("Error: interrupted", err=True)
+            _say("Error: interrupted")
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _say(message: str) -> None:
+    """Print a message, a warning or progress to standard error, safe for the terminal."""
+    click.echo(terminal_text(message), err=True)
+
+
+def _print_data(text: str, fmt: str) -> None:
+    """Print a renderer's output to standard output; JSON is left exact (its renderers escape controls)."""
+    click.echo(text if fmt == "json" else terminal_text(text), nl=False)
 
 
 def _output_options(func: F) -> F:
@@ -216,12 +241,12 @@ def fit_scorer_cmd(data: Path | None, gold: Path | None, output: Path | None) ->
         gold or default_gold_dir(),
         work,
         load_data_scorer(data, "score_compare.py"),
-        say=lambda msg: click.echo(msg, err=True),
+        say=_say,
     )
     target = output or default_scorer_path()
     target.write_text(scorer.to_json(), encoding="utf-8")
-    click.echo(f"wrote {target}: threshold {scorer.threshold}, floor {scorer.floor}", err=True)
-    click.echo(scorer.fitted_on)
+    _say(f"wrote {target}: threshold {scorer.threshold}, floor {scorer.floor}")
+    click.echo(terminal_text(scorer.fitted_on))
 
 
 @cli.command(name="eval")
@@ -278,10 +303,10 @@ def eval_cmd(
     )
     if gold is not None:
         settings = replace(settings, gold=gold)
-    result = evaluate(settings, progress=lambda msg: click.echo(msg, err=True))
+    result = evaluate(settings, progress=_say)
     for path in write_results(result, out):
-        click.echo(f"wrote {path}", err=True)
-    click.echo(EVAL_RENDERERS[fmt](result), nl=False)
+        _say(f"wrote {path}")
+    _print_data(EVAL_RENDERERS[fmt](result), fmt)
 
 
 @cli.command()
@@ -309,9 +334,29 @@ def eval_cmd(
     help=f"Measure corpus ingest instead: {MIN_INGEST_ARTICLES}+ articles with 1 and 2 workers, "
     "and story clustering through the corpus.",
 )
+@click.option(
+    "--sizes",
+    is_flag=True,
+    help="Measure analysis cost by text length instead: seconds and peak memory for a synthetic text of "
+    f"{', '.join(f'{kb:,}' for kb in DEFAULT_SIZES_KB)} kB, each in a fresh process.",
+)
+@click.option(
+    "--size",
+    "size_kb",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="With --sizes: measure this text length in kB instead (repeat for several).",
+)
 @_edge
 def bench(
-    data: Path | None, limit: int | None, cold_runs: int, fmt: str, output: str | None, corpus: bool
+    data: Path | None,
+    limit: int | None,
+    cold_runs: int,
+    fmt: str,
+    output: str | None,
+    corpus: bool,
+    sizes: bool,
+    size_kb: tuple[int, ...],
 ) -> None:
     """Speed figures: cold start, articles per second per stage, and the bare-spaCy floor.
 
@@ -324,38 +369,49 @@ def bench(
     2,000-article dump into a fresh corpus with 1 and 2 workers, then the story
     clustering B-cubed F1 of each evaluation set through the corpus.
 
+    With --sizes: how the analysis of one text (cleanup, parse, claims) grows
+    with its length, in seconds and peak memory per size.
+
     \b
     Example:
       storydiff bench --data ../shared/eval
       storydiff bench --limit 50 --cold-runs 1 -f markdown
       storydiff bench --ingest -f markdown
+      storydiff bench --sizes -f markdown
+      storydiff bench --sizes --size 10 --size 50
     """
+    if size_kb and not sizes:
+        raise SettingsError("--size only goes with --sizes: storydiff bench --sizes --size 50")
+    if sizes:
+        by_size = run_size_bench(size_kb or DEFAULT_SIZES_KB, progress=_say)
+        _write_text(render_size_bench(by_size, fmt), output, fmt)
+        return
     if corpus:
         text = render_ingest_bench(
             run_ingest_bench(
                 data or default_data_dir(),
                 limit=limit or MIN_INGEST_ARTICLES,
-                progress=lambda msg: click.echo(msg, err=True),
+                progress=_say,
             ),
             fmt,
         )
-        _write_text(text, output)
+        _write_text(text, output, fmt)
         return
     result = run_bench(
         data or default_data_dir(),
         limit=limit,
         cold_runs=cold_runs,
-        progress=lambda msg: click.echo(msg, err=True),
+        progress=_say,
     )
-    _write_text(render_bench(result, fmt), output)
+    _write_text(render_bench(result, fmt), output, fmt)
 
 
-def _write_text(text: str, output: str | None) -> None:
-    """Print ``text``; with ``output`` also write it to that file."""
+def _write_text(text: str, output: str | None, fmt: str) -> None:
+    """Print ``text`` (in format ``fmt``); with ``output`` also write it to that file."""
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
-    click.echo(text, nl=False)
+        _say(f"wrote {output}")
+    _print_data(text, fmt)
 
 
 # --- corpus mode -------------------------------------------------------------------------
@@ -415,12 +471,11 @@ def _run_ingest(
         finally:
             analyzer.close()
         for _, source, reason in store.rejections(summary.run):
-            click.echo(f"rejected: {source}: {reason}", err=True)
-    click.echo(
+            _say(f"rejected: {source}: {reason}")
+    _say(
         f"run {summary.run}: {summary.new} new ({summary.copies} copies of earlier reports), "
         f"{summary.duplicate} duplicate, {summary.rejected} rejected; {summary.analysed} analysed; "
         f"{len(summary.stories)} stories changed",
-        err=True,
     )
     return summary
 
@@ -444,7 +499,8 @@ def _ingest_progress(err: Console, show: bool) -> Iterator[Any]:
                 tasks[stage],
                 completed=done,
                 total=total,
-                description=f"{stage} ({detail})" if detail else stage,
+                # a progress description is rich markup
+                description=terminal_text(f"{stage} ({detail})" if detail else stage, markup=True),
             )
 
         yield advance
@@ -503,11 +559,11 @@ def watch(every: str, times: int | None, **options: Any) -> None:
             polls += 1
             if times is not None and polls >= times:
                 return
-            click.echo(f"next poll in {every} (Ctrl-C stops)", err=True)
+            _say(f"next poll in {every} (Ctrl-C stops)")
             time.sleep(interval)
     except KeyboardInterrupt:
         # the normal way to stop watching: what was committed stays, an unfinished run is marked interrupted
-        click.echo(f"stopped after {polls} polls", err=True)
+        _say(f"stopped after {polls} polls")
 
 
 @cli.group(invoke_without_command=True)
@@ -550,7 +606,7 @@ def merge(story_ids: Sequence[str], db: str) -> None:
     """
     with open_store(db) as store:
         state = merge_stories(store, story_ids)
-    click.echo(f"{state.id} now holds {len(state.members)} articles", err=True)
+    _say(f"{state.id} now holds {len(state.members)} articles")
 
 
 @stories.command()
@@ -569,7 +625,7 @@ def split(story_id: str, article_ids: Sequence[int], db: str) -> None:
     """
     with open_store(db) as store:
         rest, new = split_story(store, story_id, article_ids)
-    click.echo(f"{new.id} holds {len(new.members)} articles; {rest.id} keeps {len(rest.members)}", err=True)
+    _say(f"{new.id} holds {len(new.members)} articles; {rest.id} keeps {len(rest.members)}")
 
 
 @cli.command(name="report")
@@ -627,10 +683,10 @@ def _report(
 
 def _emit(report: Report, fmt: str, output: str | None) -> None:
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if output:
         Path(output).write_text(render(report, fmt), encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        _say(f"wrote {output}")
     elif fmt == "terminal" and sys.stdout.isatty():
         print_terminal(report, Console())
     else:
@@ -646,7 +702,7 @@ def _run_with_progress(inputs: list[str], settings: Settings, err: Console, show
         task = bar.add_task("reading reports", total=None)
 
         def advance(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
+            bar.update(task, description=terminal_text(stage, markup=True), completed=done, total=total)
 
         return run(inputs, settings, stdin=sys.stdin, progress=advance)
 

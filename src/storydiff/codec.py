@@ -10,6 +10,10 @@ is exact (tuples stay tuples, nested records stay records, dates stay dates).
 Only the shapes the records use are supported: dataclasses, ``tuple[X, ...]``,
 fixed tuples, ``X | None``, ``str``, ``int``, ``float``, ``bool`` and
 :class:`datetime.date`. Anything else is a programming error (``TypeError``).
+
+Dates are written as ISO 8601 days with a four-digit year; :func:`iso_day` pads
+the year of a date string written with fewer digits ("999-01-01", which
+``strftime("%Y")`` gives on Linux for years below 1000).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import re
 import types
 import typing
 from functools import cache
@@ -25,12 +30,24 @@ from typing import Any, TypeVar, Union
 
 from .errors import StoreError
 
-__all__ = ["dumps", "from_data", "loads", "to_data"]
+__all__ = ["dumps", "from_data", "iso_day", "loads", "to_data"]
 
 T = TypeVar("T")
 
 # JSON has no infinity; a hedged quantity ("more than 50") has an open upper bound.
 _INFINITIES = {"inf": math.inf, "-inf": -math.inf}
+# A date or timestamp whose year has one to three digits.
+_SHORT_YEAR = re.compile(r"(\d{1,3})(?=-\d\d(?:-\d\d)?(?:[T ]|$))")
+
+
+def iso_day(value: str) -> str:
+    """``value`` with the year of a leading ISO date zero-padded to four digits; anything else as is.
+
+    >>> iso_day("999-01-01"), iso_day("2024-03-05"), iso_day("yesterday")
+    ('0999-01-01', '2024-03-05', 'yesterday')
+    """
+    short = _SHORT_YEAR.match(value)
+    return short.group(1).zfill(4) + value[short.end() :] if short else value
 
 
 def to_data(value: Any) -> Any:
@@ -102,7 +119,7 @@ def _read(tp: Any, data: Any) -> Any:
             **{f.name: _read(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
         )
     if tp is dt.date:
-        return dt.date.fromisoformat(data)
+        return dt.date.fromisoformat(iso_day(data))
     if tp is float:
         if isinstance(data, str):
             return _INFINITIES[data]

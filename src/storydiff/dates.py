@@ -16,6 +16,7 @@ from functools import lru_cache
 import dateparser
 from spacy.tokens import Doc, Span
 
+from .nlp import doc_index
 from .records import DateMention
 
 __all__ = ["extract_dates", "resolve_date"]
@@ -136,7 +137,13 @@ def extract_dates(doc_or_span: Doc | Span, published: dt.date | None) -> list[Da
     ("yesterday") name nothing without a date to count from and are skipped.
     """
     mentions: list[DateMention] = []
-    for ent in doc_or_span.ents:
+    if isinstance(doc_or_span, Span):
+        # Span.ents walks the Doc's entities from the first one: per sentence, that grew with the article
+        doc = doc_or_span.doc
+        ents = doc_index(doc).ents_in(doc, doc_or_span.start, doc_or_span.end)
+    else:
+        ents = list(doc_or_span.ents)
+    for ent in ents:
         if ent.label_ != "DATE":
             continue
         found = resolve_date(ent.text, published or _NO_YEAR_BASE)

@@ -4,7 +4,8 @@
 
     ingest    sources.load_inputs     files, HTML, URLs, stdin -> Article (+ rejected inputs)
     extract   (inside ingest)         main text and metadata (trafilatura), language check
-    analyze   nlp.parse_many          furniture blanked, spaCy parse, sentences at line breaks
+    analyze   nlp.parse_many          furniture blanked, spaCy parse (a text over 100 kB in pieces),
+                                      sentences at line breaks
     claims    claims.analyze          quantities, dates, attributions, events -> Claim
     align     compare.candidate_pairs   sentence embeddings; candidate pairs proposed by structure
     compare   compare.compare_analyses  the pair scorer decides: conflicts, possible differences,

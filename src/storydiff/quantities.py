@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from .nlp import doc_index
 from .records import Quantity
 
 __all__ = ["StatedQuantity", "extract_quantities", "parse_number", "stated_quantities"]
@@ -834,6 +835,7 @@ def extract_quantities(doc_or_span: Doc | Span) -> list[Quantity]:
     midpoint for a stated range, the lower bound for "dozens").
     """
     doc = doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span
+    text = doc_index(doc).text  # doc.text joins every token of the Doc: read once, not per quantity
     out = []
     for mention, pieces in _mentions(doc_or_span):
         start, end = pieces[mention.first].start, pieces[mention.last - 1].end
@@ -847,7 +849,7 @@ def extract_quantities(doc_or_span: Doc | Span) -> list[Quantity]:
             base, dimension = unit.base, unit.dimension
         out.append(
             Quantity(
-                text=doc.text[start:end],
+                text=text[start:end],
                 start=start,
                 end=end,
                 value=value,
@@ -889,7 +891,7 @@ def stated_quantities(doc_or_span: Doc | Span) -> list[StatedQuantity]:
     needs the number and unit as written; :func:`extract_quantities` converts
     them for comparison across reports.
     """
-    text = (doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span).text
+    text = doc_index(doc_or_span.doc if isinstance(doc_or_span, Span) else doc_or_span).text
     out = []
     for mention, pieces in _mentions(doc_or_span):
         start, end = pieces[mention.first].start, pieces[mention.last - 1].end

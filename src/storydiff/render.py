@@ -34,12 +34,14 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape as escape_markup
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from storydiff.codec import iso_day
 from storydiff.errors import StorydiffError
 from storydiff.records import (
     Article,
@@ -72,6 +74,8 @@ __all__ = [
     "report_to_dict",
     "statement_anchor",
     "summarize",
+    "terminal_text",
+    "without_raw_controls",
 ]
 
 # The JSON contract's name and major version. Additive changes (a new key) keep
@@ -171,7 +175,7 @@ def _article_to_dict(article: Article) -> dict[str, Any]:
         "url": article.url,
         "title": article.title,
         "outlet": article.outlet,
-        "published": article.published,
+        "published": _iso_day(article.published),
         "author": article.author,
         "language": article.language,
         "chars": len(article.text),
@@ -207,7 +211,7 @@ def _finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 def _timeline_entry_to_dict(entry: TimelineEntry) -> dict[str, Any]:
     return {
-        "published": entry.published,
+        "published": _iso_day(entry.published),
         "category": entry.category,
         "kind": entry.kind,
         "subject": entry.subject,
@@ -219,6 +223,11 @@ def _timeline_entry_to_dict(entry: TimelineEntry) -> dict[str, Any]:
 
 def _origin_to_dict(origin: Origin) -> dict[str, Any]:
     return {"article": origin.article, "copies": list(origin.copies), "outlets": list(origin.outlets)}
+
+
+def _iso_day(published: str | None) -> str | None:
+    """A publication date as the contract writes it, ``YYYY-MM-DD`` with four year digits."""
+    return iso_day(published) if published else published
 
 
 def _attribution_to_dict(attribution: Attribution) -> dict[str, Any]:
@@ -442,11 +451,17 @@ def render_json(report: Report) -> str:
     Control characters and bidirectional overrides are written as ``\\uXXXX``
     escapes, so the output is safe to print to a terminal and loads back exactly.
     """
-    text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
-    # json.dumps escapes C0 controls but not DEL, C1 controls or bidi overrides;
-    # escaping those too keeps the JSON exact and safe to print to a terminal.
-    # They can only occur inside strings, where a \u escape means the same.
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return without_raw_controls(json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)) + "\n"
+
+
+def without_raw_controls(json_text: str) -> str:
+    """JSON text with DEL, C1 controls and bidi overrides written as ``\\uXXXX`` escapes.
+
+    ``json.dumps`` escapes C0 controls but not those; escaping them too keeps
+    the JSON exact and safe to print to a terminal. They can only occur inside
+    strings, where a ``\\u`` escape means the same.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -539,8 +554,30 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# For the terminal also the invisible direction marks (U+061C, U+200E, U+200F) and
+# the line and paragraph separators (U+2028, U+2029), which terminals may break lines at.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def _visible(text: str) -> str:
     return _UNSAFE.sub("\ufffd", text)
+
+
+def terminal_text(text: str, *, markup: bool = False) -> str:
+    """``text`` made safe to print to a terminal: every terminal printer passes text through here.
+
+    Control characters (C0 but tab and newline, DEL, C1) and bidirectional
+    marks and overrides become U+FFFD, one character for one: ESC can no
+    longer start a sequence that retitles, clears or recolours the terminal,
+    and U+202E can no longer show words in another order than they are
+    written. With ``markup=True`` rich markup is escaped too, for a string
+    that rich will read as markup (a ``str`` given to ``Console.print``, a
+    progress description): a title holding ``[/bold]`` then prints as written.
+    """
+    safe = _TERMINAL_UNSAFE.sub("\ufffd", text)
+    return escape_markup(safe) if markup else safe
 
 
 def _esc(text: str) -> str:
@@ -622,9 +659,9 @@ def print_terminal(report: Report, console: Console) -> None:
 
 
 def _displayable(record: Any) -> Any:
-    """Return ``record`` with every string passed through :func:`_visible` (for the terminal)."""
+    """Return ``record`` with every string passed through :func:`terminal_text`."""
     if isinstance(record, str):
-        return _visible(record)
+        return terminal_text(record)
     if isinstance(record, tuple):
         return tuple(_displayable(item) for item in record)
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
