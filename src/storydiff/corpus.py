@@ -35,9 +35,9 @@ from .claims import analyze
 from .compare import compare_analyses
 from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
 from .embeddings import Embedder, default_embedder
-from .errors import InputError, SettingsError
+from .errors import InputError, SettingsError, StorydiffError
 from .fetch import Fetcher
-from .harvest import harvest
+from .harvest import harvest, unexpected_reason
 from .nlp import parse_many
 from .records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
 from .render import render_json, report_from_dict
@@ -395,7 +395,14 @@ def _harvest_into(
             store.count_duplicate(run)
             counts["duplicate"] += 1
         else:
-            _store_document(store, run, item, index, counts)
+            try:
+                _store_document(store, run, item, index, counts)
+            except (StorydiffError, Warning):
+                raise  # the store failed (a full disk): no fault of this document
+            except Exception as exc:
+                # a document no check foresaw: recorded like any other unusable input, the run goes on
+                store.reject(run, item.source, unexpected_reason(exc))
+                counts["rejected"] += 1
         if progress:
             progress("harvest", done, None, counts)
 

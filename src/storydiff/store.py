@@ -314,6 +314,11 @@ def _redact(url: str) -> str:
     return f"{scheme}//{user}:***@{tail}"
 
 
+def _storable(text: str) -> str:
+    """``text`` with lone surrogates and NULs escaped (no database takes the first, PostgreSQL no NUL)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -422,11 +427,15 @@ class Store:
             )
 
     def reject(self, run: int, input: str, reason: str) -> None:
-        """Record an input the run could not use, and count it."""
+        """Record an input the run could not use, and count it.
+
+        A file name that is not UTF-8 (a lone surrogate from the file system) or
+        a NUL is written escaped: no rejection is lost for the way it is named.
+        """
         with self._write():
             self._db.execute(
                 "INSERT INTO rejections (run, input, reason, at) VALUES (?, ?, ?, ?)",
-                (run, input, reason, _now()),
+                (run, _storable(input), _storable(reason), _now()),
             )
             self._db.execute("UPDATE ingest_runs SET rejected = rejected + 1 WHERE id = ?", (run,))
 

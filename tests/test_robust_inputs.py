@@ -1,0 +1,264 @@
+"""Hostile and broken inputs on the way in: one bad item is a rejection with its reason, never the end of a run.
+
+Every fixture is built here from invented reports (a bridge closure, a ferry delay, a library
+fire). A case states the bad value, where it sits (a JSON Lines field, an RSS element, a WARC
+header) and the reason the user is shown; the good items around it must all come through.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from loopback import refused_url
+from storydiff.corpus import ingest
+from storydiff.fetch import Fetcher
+from storydiff.harvest import HarvestItem, harvest
+from storydiff.records import Document, Rejection
+from storydiff.settings import Settings
+from storydiff.store import Store
+
+BRIDGE = (
+    "The Vell river bridge closed on Tuesday after inspectors found cracks in two of its supports. "
+    "Engineers from the county said repairs would take at least six weeks and cost about 2 million pounds. "
+    "Buses will carry foot passengers across the river at the old ferry landing until the bridge reopens."
+)
+FERRY = (
+    "The morning ferry from Skarby left four hours late on Friday because of a broken steering pump. "
+    "About 300 passengers waited in the terminal, and the operator handed out vouchers for the delay. "
+    "A replacement pump arrived by road from Harwick and the crossing ran normally in the afternoon."
+)
+LIBRARY = (
+    "Fire crews were called to Marrowby library just after midnight on Sunday when an alarm sounded. "
+    "The blaze damaged the reading room and destroyed around 4,000 books, the county fire service said. "
+    "Nobody was hurt, and the library will stay closed while the building is checked for safety."
+)
+# A date the standard library overflows on: an hour of twenty-three digits.
+_PAGE_START = "<html><body><article><p>"
+OVERFLOWING_DATE = "Tue, 17 Mar 2026 99999999999999999999999:00 GMT"
+
+
+def items_of(
+    specs: Iterable[str | Path], settings: Settings | None = None, **kwargs: object
+) -> list[HarvestItem]:
+    return list(harvest([str(s) for s in specs], settings or Settings(), **kwargs))  # type: ignore[arg-type]
+
+
+def rejections(items: Iterable[HarvestItem]) -> dict[str, str]:
+    return {item.input: item.reason for item in items if isinstance(item, Rejection)}
+
+
+def documents(items: Iterable[HarvestItem]) -> list[Document]:
+    return [item for item in items if isinstance(item, Document)]
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+# (the record, the reason its line is rejected with): each once crashed the whole ingest
+BAD_RECORDS = [
+    # urlsplit raises ValueError on an unclosed IPv6 bracket
+    (
+        {"url": "http://[bad", "text": BRIDGE + " Again."},
+        "\"url\": 'http://[bad' is not a valid address (Invalid IPv6 URL); "
+        "give the address the report was published at",
+    ),
+    # a port that is no port: every later step reading the host would fail
+    (
+        {"url": "http://example.org:99999/story", "text": BRIDGE + " Once more."},
+        "\"url\": 'http://example.org:99999/story' is not a valid address (Port out of range 0-65535); "
+        "give the address the report was published at",
+    ),
+    # email.utils raises OverflowError, not ValueError, on an hour of twenty-three digits
+    (
+        {"published": OVERFLOWING_DATE, "text": FERRY + " Again."},
+        f"published: {OVERFLOWING_DATE!r} is not a date; write it as YYYY-MM-DD, e.g. 2024-03-05",
+    ),
+    # a lone surrogate: the language model's binding raised TypeError on it
+    (
+        {"text": LIBRARY + " \ud800"},
+        f'"text" holds a lone surrogate (U+D800 at character {len(LIBRARY) + 1}), which is not a character; '
+        "re-export the source as UTF-8",
+    ),
+    # ... and trafilatura UnicodeEncodeError in an html field
+    (
+        {"html": f"{_PAGE_START}{BRIDGE}</p><p>\udc80</p></article></body></html>"},
+        f'"html" holds a lone surrogate (U+DC80 at character {len(_PAGE_START + BRIDGE) + 7}), which is not a character; '
+        "re-export the source as UTF-8",
+    ),
+    # ... or in a title, which no database stores
+    (
+        {"title": "Bridge \udfff", "text": FERRY + " Once more."},
+        '"title" holds a lone surrogate (U+DFFF at character 7), which is not a character; '
+        "re-export the source as UTF-8",
+    ),
+]
+
+
+def _dump(path: Path, bad: list[dict[str, str]]) -> tuple[Path, list[int], list[int]]:
+    """A dump with the good reports on lines 1, 3 and last, the bad records between; (path, good, bad lines)."""
+    lines = [{"text": BRIDGE, "url": "https://courier.example/bridge", "published": "2026-03-17"}]
+    lines += [bad[0], {"text": FERRY, "url": "https://ledger.example/ferry"}]
+    lines += bad[1:]
+    lines.append({"text": LIBRARY, "url": "https://gazette.example/library"})
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    good = [1, 3, len(lines)]
+    return path, good, [n for n in range(1, len(lines) + 1) if n not in good]
+
+
+def test_bad_records_in_a_dump_are_rejected_one_by_one(tmp_path: Path) -> None:
+    path, good, bad = _dump(tmp_path / "dump.jsonl", [record for record, _ in BAD_RECORDS])
+    items = items_of([path])
+    assert [d.source for d in documents(items)] == [f"{path}:{n}" for n in good]
+    assert rejections(items) == {
+        f"{path}:{n}": reason for n, (_, reason) in zip(bad, BAD_RECORDS, strict=True)
+    }
+
+
+@pytest.mark.slow
+def test_an_ingest_of_a_dump_mixing_good_and_bad_records_stores_every_good_one(
+    store: Store, tmp_path: Path
+) -> None:
+    path, _, bad = _dump(tmp_path / "dump.jsonl", [record for record, _ in BAD_RECORDS])
+    summary = ingest([str(path)], store)
+    assert (summary.status, summary.new, summary.rejected, summary.failed) == ("done", 3, len(BAD_RECORDS), 0)
+    assert {a.article.url for a in store.articles()} == {
+        "https://courier.example/bridge",
+        "https://ledger.example/ferry",
+        "https://gazette.example/library",
+    }
+    assert store.rejections(summary.run) == [
+        (summary.run, f"{path}:{n}", reason) for n, (_, reason) in zip(bad, BAD_RECORDS, strict=True)
+    ]
+    assert [r.status for r in store.runs()] == ["done"]
+    # the same file again: nothing stored twice, the same lines rejected again, the run still done
+    again = ingest([str(path)], store)
+    assert (again.status, again.new, again.duplicate, again.rejected) == ("done", 0, 3, len(BAD_RECORDS))
+
+
+def test_a_failure_nobody_foresaw_rejects_that_record_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = sys.modules["storydiff.harvest"]  # the package's `harvest` is the function
+    real = module.article_from_bytes
+
+    def fragile(data: bytes | str, *args: object, **kwargs: object) -> object:
+        if isinstance(data, str) and data.startswith("The morning ferry"):
+            raise RuntimeError("a parser's bug\nwith a second line")
+        return real(data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "article_from_bytes", fragile)
+    path = tmp_path / "dump.jsonl"
+    path.write_text(
+        "".join(json.dumps({"text": t}) + "\n" for t in (BRIDGE, FERRY, LIBRARY)), encoding="utf-8"
+    )
+    items = items_of([path])
+    assert [d.source for d in documents(items)] == [f"{path}:1", f"{path}:3"]
+    assert rejections(items) == {
+        f"{path}:2": "could not be read (RuntimeError: a parser's bug); the other items were read, "
+        "please report this input to storydiff's developers"
+    }
+
+
+# --------------------------------------------------------------------------- RSS and Atom
+
+
+def _rss(items: str, *, declaration: str = '<?xml version="1.0" encoding="utf-8"?>') -> bytes:
+    return (
+        f'{declaration}<rss version="2.0"><channel><title>Vell Valley News</title>{items}</channel></rss>'
+    ).encode()
+
+
+def _item(link: str, description: str = BRIDGE, extra: str = "") -> str:
+    return f"<item><title>A report</title><link>{link}</link>{extra}<description>{description}</description></item>"
+
+
+@pytest.mark.parametrize(
+    ("name", "items", "rejected"),
+    [
+        # an entry's link urlsplit cannot parse: that entry is rejected, the next one read
+        (
+            "bad-link",
+            lambda dead: _item("http://[bad") + _item(f"{dead}/ferry", FERRY),
+            {
+                "http://[bad": "the entry's link 'http://[bad' is not a valid address (Invalid IPv6 URL); "
+                "correct the <link> in the feed"
+            },
+        ),
+        # a pubDate the standard library overflows on: the entry is read without a date
+        ("bad-date", lambda dead: _item(f"{dead}/a", extra=f"<pubDate>{OVERFLOWING_DATE}</pubDate>"), {}),
+        # references to no character (past U+10FFFF, a surrogate): feedparser's chr() raised on them
+        (
+            "charref",
+            lambda dead: _item(f"{dead}/a", f"{BRIDGE} &#x110000; &#xD800; &#99999999999999999999;"),
+            {},
+        ),
+        # a malformed marked section in an entry read instead of its unreachable page: HTMLParser asserted
+        ("marked-section", lambda dead: _item(f"{dead}/a", f"{BRIDGE} &lt;![ x"), {}),
+    ],
+)
+def test_bad_values_in_a_feed_reject_one_entry_or_none(
+    tmp_path: Path, name: str, items: Callable[[str], str], rejected: dict[str, str]
+) -> None:
+    dead = refused_url("")  # every page fails: the entries stand in with their own text
+    path = tmp_path / f"{name}.xml"
+    path.write_bytes(_rss(items(dead)))
+    with Fetcher(Settings(), retries=0) as fetcher:
+        harvested = items_of([path], fetcher=fetcher)
+    assert rejections(harvested) == {f"{path} > {link}": reason for link, reason in rejected.items()}
+    [doc] = documents(harvested)
+    if name == "bad-date":
+        assert doc.article.published is None
+    if name == "charref":
+        assert doc.article.text.endswith("\ufffd \ufffd \ufffd")
+    if name == "marked-section":
+        assert doc.article.text.endswith("<![ x")
+
+
+def test_a_feed_declaring_an_encoding_that_cannot_decode_is_rejected_whole(tmp_path: Path) -> None:
+    # the "undefined" codec raises UnicodeError on every input, inside feedparser
+    path = tmp_path / "feed.xml"
+    path.write_bytes(_rss(_item(refused_url("/a")), declaration='<?xml version="1.0" encoding="undefined"?>'))
+    assert rejections(items_of([path])) == {
+        str(path): "is not a readable RSS or Atom feed (its declared encoding cannot decode it: decoding "
+        "with 'undefined' codec failed (UnicodeError: undefined encoding)); check the feed's encoding"
+    }
+
+
+# --------------------------------------------------------------------------- WARC
+
+
+def _response(writer: WARCWriter, url: str, body: bytes, date: str = "2026-03-17T06:45:00Z") -> None:
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/plain; charset=utf-8")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=headers,
+            warc_headers_dict={"WARC-Date": date},
+        )
+    )
+
+
+def test_bad_target_uris_and_dates_in_an_archive_reject_one_record_or_none(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        _response(writer, "https://courier.example/bridge", BRIDGE.encode())
+        _response(writer, "http://[bad", FERRY.encode())
+        _response(writer, "https://gazette.example/library", LIBRARY.encode(), date=OVERFLOWING_DATE)
+    items = items_of([path])
+    assert rejections(items) == {
+        f"{path} > http://[bad": "the record's WARC-Target-URI 'http://[bad' is not a valid address "
+        "(Invalid IPv6 URL); the crawler wrote it wrong"
+    }
+    bridge, library = documents(items)
+    assert (bridge.article.published, library.article.published) == ("2026-03-17", None)
