@@ -7,23 +7,36 @@ header) and the reason the user is shown; the good items around it must all come
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import io
+import ipaddress
 import json
+import os
+import re
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import httpx
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from loopback import refused_url
+from loopback import refused_url, serving
 from storydiff.corpus import ingest
-from storydiff.fetch import Fetcher
+from storydiff.errors import FetchError
+from storydiff.fetch import Fetcher, format_size
 from storydiff.harvest import HarvestItem, harvest
 from storydiff.records import Document, Rejection
 from storydiff.settings import Settings
-from storydiff.store import Store
+from storydiff.store import Store, open_store
+from storydiff.web import AddressPolicy, WebSettings
+from storydiff.web.service import ANALYSIS_LOCK
+from test_web import live_server
 
 BRIDGE = (
     "The Vell river bridge closed on Tuesday after inspectors found cracks in two of its supports. "
@@ -262,3 +275,134 @@ def test_bad_target_uris_and_dates_in_an_archive_reject_one_record_or_none(tmp_p
     }
     bridge, library = documents(items)
     assert (bridge.article.published, library.article.published) == ("2026-03-17", None)
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_a_gzip_dump_unpacking_past_its_cap_is_refused_fast(tmp_path: Path) -> None:
+    # 64 MiB of newlines in 65 kB: once 130 s of reading empty lines
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(json.dumps({"text": BRIDGE}).encode() + b"\n" * (64 * 2**20), 9))
+    started = time.monotonic()
+    items = items_of([path])
+    assert time.monotonic() - started < 5
+    [doc, refused] = items
+    assert isinstance(doc, Document)
+    size = path.stat().st_size
+    assert isinstance(refused, Rejection)
+    assert refused.input == str(path)
+    assert re.fullmatch(
+        re.escape(
+            f"unpacks to more than {format_size(100 * size)} from {format_size(size)} (over 100 times its "
+        )
+        + r"size: no news dump compresses that well\) after line \d+; the lines before it were kept, check "
+        r"where the file came from or unpack it and give the \.jsonl",
+        refused.reason,
+    )
+
+
+def test_a_gzip_archive_unpacking_past_its_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    _response(writer, "https://courier.example/bridge", BRIDGE.encode())
+    _response(writer, "https://ledger.example/padding", b" " * (16 * 2**20))  # 16 MiB in a few kB
+    path.write_bytes(buffer.getvalue())
+    items = items_of([path])
+    assert isinstance(items[0], Document)
+    cap = max(Settings().max_bytes, 100 * path.stat().st_size)  # never less than one article may hold
+    assert items[-1] == Rejection(
+        str(path),
+        f"unpacks to more than {format_size(cap)} from {format_size(path.stat().st_size)} (over 100 times its "
+        "size: no web archive compresses that well) after record 1; the pages before it were kept, check where "
+        "the file came from",
+    )
+
+
+@pytest.mark.parametrize("name", ["wire.jsonl", "crawl.warc", "no-suffix", "dump.jsonl.gz"])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    given = [[fifo], [tmp_path]] if name != "no-suffix" else [[fifo]]  # a folder lists it by its suffix
+    found: list[list[HarvestItem]] = []
+    # harvest in a thread: before the fix it blocked for ever, opening the pipe to sniff or read it
+    reader = threading.Thread(target=lambda: found.extend(items_of(spec) for spec in given), daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():
+        with open(fifo, "wb"):  # let the blocked open through, so the thread ends
+            pass
+        pytest.fail("harvest waited on the named pipe")
+    reason = "is not a regular file (a named pipe, device or socket); save its data to a file, give that"
+    assert [rejections(items) for items in found] == [{str(fifo): reason}] * len(given)
+
+
+# --------------------------------------------------------------------------- slow servers
+
+# How long the trickling server waits between bytes: well inside the client's read timeout.
+TRICKLE_SECONDS = 0.2
+
+
+def _trickler(stop: threading.Event, *, headers_too: bool) -> type[BaseHTTPRequestHandler]:
+    """A server sending a byte every TRICKLE_SECONDS: of its body, or of its headers already."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = BRIDGE.encode()
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+            )
+            if not headers_too:
+                self.wfile.write(head)
+            with contextlib.suppress(OSError):
+                for byte in (head if headers_too else b"") + body:
+                    self.wfile.write(bytes([byte]))
+                    if stop.wait(TRICKLE_SECONDS):
+                        return
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.mark.parametrize("headers_too", [False, True], ids=["body", "headers"])
+def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(headers_too: bool) -> None:
+    stop = threading.Event()
+    with serving(_trickler(stop, headers_too=headers_too), stop=stop, poll_interval=0.01) as base:
+        started = time.monotonic()
+        settings = Settings(timeout=2.0, fetch_deadline=1.0)  # each byte well inside the read timeout
+        with Fetcher(settings) as fetcher, pytest.raises(FetchError) as caught:
+            fetcher.get(f"{base}/bridge.txt")
+        took = time.monotonic() - started
+    assert caught.value.message == (
+        "the download took longer than 1 s in all (the server sends too slowly); "
+        "try again later, or save the page and give the file"
+    )
+    assert 0.9 < took < 3.0  # the whole body would take over a minute; no retry after the deadline
+
+
+def test_ingest_through_the_web_app_downloads_without_the_analysis_lock(tmp_path: Path) -> None:
+    held: list[bool] = []
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            held.append(ANALYSIS_LOCK.locked())  # what other requests would wait on, mid-download
+            self.send_error(404)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    db = tmp_path / "news.db"
+    open_store(db).close()
+    web = WebSettings(db=str(db), policy=AddressPolicy(allow=(ipaddress.ip_network("127.0.0.1/32"),)))
+    with (
+        serving(Page, poll_interval=0.01) as site,
+        live_server(web) as app,
+        httpx.Client(base_url=app) as client,
+    ):
+        response = client.post("/api/ingest", json={"url": f"{site}/story.html"})
+    assert response.status_code == 200, response.text
+    assert response.json()["rejected"] == 1
+    assert held == [False]

@@ -19,6 +19,7 @@ report; :func:`merge_stories` and :func:`split_story` correct the clustering by 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -26,6 +27,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from time import perf_counter
@@ -308,6 +310,7 @@ def ingest(
     cluster_settings: ClusterSettings | None = None,
     progress: Progress | None = None,
     timings: MutableMapping[str, float] | None = None,
+    analysis_lock: AbstractContextManager[Any] | None = None,
 ) -> IngestSummary:
     """Harvest ``specs`` into ``store``, analyse what is new, cluster it into stories, remake their reports.
 
@@ -316,7 +319,9 @@ def ingest(
     recorded as rejected with its reason and the run goes on. ``KeyboardInterrupt``
     marks the run interrupted and is raised again. With ``timings`` (the
     benchmark's hook), the seconds of each stage are added to its entry
-    (``harvest``, ``analyze``, ``cluster``, ``report``).
+    (``harvest``, ``analyze``, ``cluster``, ``report``). ``analysis_lock`` is
+    held from the analysis to the end, not while harvesting: the web app's
+    lock, so that one slow download does not hold up every other request.
     """
     settings = settings or Settings()
     own_analyzer = analyzer is None
@@ -327,12 +332,13 @@ def ingest(
         clock = _Clock(timings)
         _harvest_into(specs, store, run, settings, fetcher, counts, progress)
         clock.lap("harvest")
-        analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
-        clock.lap("analyze")
-        changed = cluster_pending(store, cluster_settings)
-        clock.lap("cluster")
-        refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
-        clock.lap("report")
+        with analysis_lock or contextlib.nullcontext():
+            analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
+            clock.lap("analyze")
+            changed = cluster_pending(store, cluster_settings)
+            clock.lap("cluster")
+            refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
+            clock.lap("report")
     except KeyboardInterrupt:
         store.finish_run(run, "interrupted")
         raise

@@ -68,7 +68,7 @@ from warcio.archiveiterator import WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from storydiff.errors import InputError, StorydiffError, UnsupportedLanguage
-from storydiff.fetch import Fetcher, FetchResult, too_large_message
+from storydiff.fetch import Fetcher, FetchResult, format_size, too_large_message
 from storydiff.records import Document, KnownItem, Rejection
 from storydiff.settings import Settings
 from storydiff.sources import (
@@ -324,6 +324,13 @@ class _Harvester:
     def _file(self, label: str, path: Path, *, article_id: str) -> Iterator[HarvestItem]:
         # a file name that is not UTF-8 comes with lone surrogates, which no database stores
         label = label.encode("utf-8", "backslashreplace").decode("utf-8")
+        if not path.is_file():
+            # a named pipe would block the run for ever on its first read; a device could be endless
+            yield Rejection(
+                label,
+                "is not a regular file (a named pipe, device or socket); save its data to a file, give that",
+            )
+            return
         kind = _kind_by_name(path.name) or _sniff_file(path)
         if kind == "opml":
             yield from self._opml_file(label, path)
@@ -544,7 +551,7 @@ class _Harvester:
             reason = (exc.strerror or str(exc)).lower()
             yield Rejection(label, f"could not read the file: {reason}; check its permissions")
             return
-        with handle, contextlib.closing(_ArchiveStream(handle)) as stream:
+        with handle, contextlib.closing(_ArchiveStream(handle, self._expansion_cap(path))) as stream:
             try:
                 start = stream.peek(len(b"WARC/"))
             except _DamagedArchive as exc:
@@ -569,6 +576,12 @@ class _Harvester:
                         yield self._warc_page(label, page)
                     except Exception as exc:
                         yield _rejection(f"{label} > {page.url}", exc)
+            except _ExpandedArchive:
+                yield Rejection(
+                    label,
+                    f"{self._expansion_reason(path, 'web archive')} after record {records.count}; "
+                    "the pages before it were kept, check where the file came from",
+                )
             except _DamagedArchive as exc:
                 where = f"after record {records.count}" if records.count else "at its first record"
                 yield Rejection(
@@ -612,10 +625,13 @@ class _Harvester:
             reason = (exc.strerror or str(exc)).lower()
             yield Rejection(label, f"could not read the file: {reason}; check its permissions")
             return
-        lineno = 0
+        compressed = isinstance(handle, gzip.GzipFile)
+        lines = _DumpLines(
+            handle, self.settings.max_bytes, cap=self._expansion_cap(path) if compressed else None
+        )
         with handle:
             try:
-                for lineno, line in _numbered_lines(handle, self.settings.max_bytes):
+                for lineno, line in lines:
                     if line is None:
                         yield Rejection(f"{label}:{lineno}", too_large_message(self.settings.max_bytes))
                     elif line.strip():
@@ -624,13 +640,30 @@ class _Harvester:
                             yield self._jsonl_record(source, line, label=label, id_base=f"{id_base}-{lineno}")
                         except Exception as exc:
                             yield _rejection(source, exc)
+            except _Expanded:
+                yield Rejection(
+                    label,
+                    f"{self._expansion_reason(path, 'news dump')} after line {lines.lineno}; the lines "
+                    "before it were kept, check where the file came from or unpack it and give the .jsonl",
+                )
             except (OSError, EOFError, zlib.error) as exc:
-                where = f"after line {lineno}" if lineno else "at its start"
+                where = f"after line {lines.lineno}" if lines.lineno else "at its start"
                 yield Rejection(
                     label,
                     f"the file is damaged {where} ({exc}); the lines before it were kept, "
                     "re-download or re-compress the file",
                 )
+
+    def _expansion_reason(self, path: Path, kind: str) -> str:
+        size = path.stat().st_size
+        return (
+            f"unpacks to more than {format_size(self._expansion_cap(path))} from {format_size(size)} "
+            f"(over {self.settings.max_expansion:g} times its size: no {kind} compresses that well)"
+        )
+
+    def _expansion_cap(self, path: Path) -> int:
+        """The most bytes the gzip file at ``path`` may unpack to (see ``Settings.max_expansion``)."""
+        return max(self.settings.max_bytes, int(self.settings.max_expansion * path.stat().st_size))
 
     def _jsonl_record(self, source: str, line: bytes, *, label: str, id_base: str) -> HarvestItem:
         try:
@@ -1014,6 +1047,10 @@ class _DamagedArchive(Exception):
     """An archive cannot be read past this point; the message says what is wrong."""
 
 
+class _ExpandedArchive(_DamagedArchive):
+    """A compressed archive unpacks to more than its cap (``Settings.max_expansion``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _WarcPage:
     """The body of one harvestable response record (cut at one byte past the size limit)."""
@@ -1034,7 +1071,7 @@ class _ArchiveStream:
     reported instead of pages silently going missing.
     """
 
-    def __init__(self, handle: io.BufferedIOBase) -> None:
+    def __init__(self, handle: io.BufferedIOBase, cap: int | None = None) -> None:
         magic = handle.read(len(_GZIP_MAGIC))
         handle.seek(0)
         self._stream: io.BufferedIOBase = (
@@ -1043,6 +1080,8 @@ class _ArchiveStream:
         self._head = b""
         self._damage: _DamagedArchive | None = None
         self.position = 0  # bytes handed out so far
+        self.cap = cap if magic == _GZIP_MAGIC else None  # the most bytes it may unpack to
+        self._unpacked = 0
 
     def peek(self, size: int) -> bytes:
         """The first ``size`` bytes, read again by the next :meth:`read`."""
@@ -1088,6 +1127,10 @@ class _ArchiveStream:
                 self._damage = _DamagedArchive(str(exc) or type(exc).__name__)
                 break
             if not chunk:
+                break
+            self._unpacked += len(chunk)
+            if self.cap is not None and self._unpacked > self.cap:
+                self._damage = _ExpandedArchive("unpacks to more than its cap")
                 break
             parts.append(chunk)
             got += len(chunk)
@@ -1165,29 +1208,75 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _open_dump(path: Path) -> io.BufferedIOBase:
-    """A JSON Lines file opened for reading bytes, un-gzipped on the fly when its name ends in ``.gz``."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+    """A JSON Lines file opened for reading bytes, un-gzipped on the fly when its first bytes are gzip."""
+    with path.open("rb") as probe:
+        magic = probe.read(len(_GZIP_MAGIC))
+    return gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb")
 
 
-def _numbered_lines(handle: io.BufferedIOBase, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, line)`` from 1; None for a line over ``limit`` bytes (skipped, not held in memory)."""
-    lineno = 0
-    while True:
-        # The text, a "\r\n" and one byte more tell a line at the limit from one over it.
-        line = handle.readline(limit + 3)
-        if not line:
-            return
-        lineno += 1
-        if len(line.rstrip(b"\r\n")) <= limit:
-            yield lineno, line
-            continue
-        while not line.endswith(b"\n"):
-            line = handle.readline(SKIP_CHUNK_BYTES)
-            if not line:
+class _Expanded(Exception):
+    """A compressed file unpacks to more than its cap (``Settings.max_expansion``)."""
+
+
+class _DumpLines:
+    """The non-blank lines of a JSON Lines file as ``(number, line)``, numbered from 1.
+
+    A line over ``limit`` bytes comes as ``(number, None)`` and is skipped, never
+    held in memory whole. Runs of blank lines cost next to nothing (a block of
+    whitespace is counted, not split). Past ``cap`` bytes read (unpacked)
+    :class:`_Expanded` is raised. ``lineno`` is the number of the last line read
+    whole, for messages about damage after it.
+    """
+
+    def __init__(self, handle: io.BufferedIOBase, limit: int, *, cap: int | None) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.cap = cap
+        self.lineno = 0
+        self.read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        pending = bytearray()  # the start of a line not ended yet
+        overlong = False  # the pending line passed the limit: its bytes are dropped
+        while True:
+            block = self._block()
+            if not block:
                 break
-        yield lineno, None
+            if not pending and not overlong and block.isspace():
+                self.lineno += block.count(b"\n")
+                continue
+            *ended, rest = block.split(b"\n")
+            for piece in ended:
+                self.lineno += 1
+                if overlong or len(pending) + len(piece.rstrip(b"\r")) > self.limit:
+                    yield self.lineno, None
+                elif pending:
+                    line = bytes(pending) + piece
+                    if line.strip():
+                        yield self.lineno, line
+                elif piece.strip():
+                    yield self.lineno, piece
+                pending.clear()
+                overlong = False
+            if not overlong:
+                pending += rest
+                if len(pending) > self.limit + 1:  # +1: a "\r" before the "\n" still to come
+                    overlong = True
+                    pending.clear()
+        if pending or overlong:
+            self.lineno += 1
+            if overlong or len(pending.rstrip(b"\r")) > self.limit:
+                yield self.lineno, None
+            elif pending.strip():
+                yield self.lineno, bytes(pending)
+
+    def _block(self) -> bytes:
+        # read1: one step of the decompressor, so the lines before a damaged spot are not lost with it
+        block = self.handle.read1(SKIP_CHUNK_BYTES)
+        self.read += len(block)
+        if self.cap is not None and self.read > self.cap:
+            raise _Expanded
+        return block
 
 
 @dataclass(frozen=True, slots=True)

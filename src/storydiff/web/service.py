@@ -359,15 +359,12 @@ def ingest_url(url: str, store: Store, web: WebSettings) -> IngestResult:
     The URL is checked before a run is recorded, so a refused address is an
     error, not a rejected input; what the page or feed leads to is fetched
     through the same guard and, when refused, recorded as rejected like any
-    other unusable item.
+    other unusable item. The analysis lock is taken only once the downloads
+    are done: a slow site must not hold up every comparison and story page.
     """
     check_url(url, web.policy)
     settings = web.fetch_settings()
-    with (
-        make_safe_client(settings, web.policy) as client,
-        Fetcher(settings, client) as fetcher,
-        ANALYSIS_LOCK,
-    ):
-        summary = ingest([url], store, settings, fetcher=fetcher)
+    with make_safe_client(settings, web.policy) as client, Fetcher(settings, client) as fetcher:
+        summary = ingest([url], store, settings, fetcher=fetcher, analysis_lock=ANALYSIS_LOCK)
     rejected = tuple(Rejection(source, reason) for _, source, reason in store.rejections(summary.run))
     return IngestResult(summary, rejected)
