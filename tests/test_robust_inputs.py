@@ -406,3 +406,66 @@ def test_ingest_through_the_web_app_downloads_without_the_analysis_lock(tmp_path
     assert response.status_code == 200, response.text
     assert response.json()["rejected"] == 1
     assert held == [False]
+
+
+# --------------------------------------------------------------------------- XML with an inline DTD
+
+_DTD = '<!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # named like nothing storydiff knows: once sniffed as a page and stored as raw XML
+        (
+            "feed.xml",
+            _rss(
+                _item("https://courier.example/bridge", "&lol2;"), declaration=f'<?xml version="1.0"?>{_DTD}'
+            ),
+        ),
+        # no declaration, a comment first
+        (
+            "feed",
+            _rss(_item("https://courier.example/bridge", "&lol2;"), declaration=f"<!-- a feed -->\n{_DTD}"),
+        ),
+        # the same in UTF-16, which the sniffing once took for a page whatever it held
+        (
+            "feed16.xml",
+            _rss(
+                _item("https://courier.example/bridge", "&lol2;"),
+                declaration=f'<?xml version="1.0" encoding="utf-16"?>{_DTD}',
+            )
+            .decode()
+            .encode("utf-16"),
+        ),
+        # an OPML list, read by name: ElementTree expands what it declares
+        (
+            "feeds.opml",
+            f'<?xml version="1.0"?>{_DTD.replace("rss", "opml", 1)}<opml version="2.0"><body>'
+            '<outline text="&lol2;" xmlUrl="https://courier.example/feed"/></body></opml>'.encode(),
+        ),
+    ],
+    ids=["sniffed", "comment-first", "utf-16", "opml"],
+)
+def test_xml_with_an_inline_dtd_is_refused_and_its_entities_never_expanded(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert items_of([path]) == [
+        Rejection(
+            str(path),
+            "is XML with an inline DTD (<!DOCTYPE ... [ ... ]>), whose entities storydiff never expands; "
+            "remove the DTD from the file, or give the feed as its publisher serves it",
+        )
+    ]
+
+
+def test_a_feed_with_a_public_doctype_and_no_inline_dtd_is_still_a_feed(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    doctype = '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+    path.write_bytes(_rss(_item(refused_url("/bridge")), declaration=f'<?xml version="1.0"?>{doctype}'))
+    with Fetcher(Settings(), retries=0) as fetcher:
+        [doc] = items_of([path], fetcher=fetcher)
+    assert isinstance(doc, Document)
+    assert doc.article.text == BRIDGE  # the entry's own text, its page being unreachable

@@ -43,6 +43,7 @@ behind ``seen_url`` and the feed cache) and errors that are not about an input
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import gzip
@@ -139,13 +140,31 @@ _URL_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _ROOT_TAG = re.compile(
     rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z_][\w:.-]*)", re.DOTALL | re.IGNORECASE
 )
+# A DOCTYPE with an internal subset ("[ <!ENTITY ...> ]"): after the declaration and comments,
+# the only place one can sit. Its entities are never expanded (billion laughs, quadratic blowup).
+_INLINE_DTD = re.compile(rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE[^>\[]*\[", re.DOTALL | re.IGNORECASE)
+INLINE_DTD_REASON = (
+    "is XML with an inline DTD (<!DOCTYPE ... [ ... ]>), whose entities storydiff never expands; "
+    "remove the DTD from the file, or give the feed as its publisher serves it"
+)
+# Byte-order marks and the first bytes of "<" in the UTF-16/32 encodings, to read a head as UTF-8.
+_WIDE_STARTS = (  # (first bytes, encoding, whether they are a BOM to drop); UTF-32 before UTF-16
+    (codecs.BOM_UTF32_LE, "utf-32-le", True),
+    (codecs.BOM_UTF32_BE, "utf-32-be", True),
+    (codecs.BOM_UTF16_LE, "utf-16-le", True),
+    (codecs.BOM_UTF16_BE, "utf-16-be", True),
+    (b"<\x00\x00\x00", "utf-32-le", False),
+    (b"\x00\x00\x00<", "utf-32-be", False),
+    (b"<\x00", "utf-16-le", False),
+    (b"\x00<", "utf-16-be", False),
+)
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 # "editor@example.com (Jo Bright)": the RSS 2.0 form of an author, an address with a name.
 _EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
 _BARE_EMAIL = re.compile(r"^\S+@\S+$")
 _TAG = re.compile(r"<[^>]*>?")
 
-Kind = Literal["opml", "feed", "warc", "jsonl", "page", "xml"]
+Kind = Literal["opml", "feed", "warc", "jsonl", "page", "xml", "dtd"]
 
 
 class FeedCache(Protocol):
@@ -344,6 +363,8 @@ class _Harvester:
             yield Rejection(
                 label, "is XML but neither an RSS/Atom feed nor an OPML list; give a feed or a report"
             )
+        elif kind == "dtd":
+            yield Rejection(label, INLINE_DTD_REASON)
         else:
             yield self._page_file(label, path, article_id=article_id)
 
@@ -374,7 +395,9 @@ class _Harvester:
             logger.info("%s has not changed since the last harvest", url)
             return
         kind = _sniff(result.content)
-        if kind == "opml":
+        if kind == "dtd":
+            yield Rejection(url, INLINE_DTD_REASON)
+        elif kind == "opml":
             yield from self._opml(url, result.content, base_url=result.url, base_dir=None)
         elif kind == "feed":
             yield from self._feed(url, result.content, base_url=result.url)
@@ -401,6 +424,9 @@ class _Harvester:
     def _opml(
         self, label: str, data: bytes, *, base_url: str | None, base_dir: Path | None
     ) -> Iterator[HarvestItem]:
+        if _has_inline_dtd(data):  # ElementTree would expand its entities
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
         try:
             feeds = _opml_feeds(data, base_url=base_url, base_dir=base_dir)
         except ValueError as exc:
@@ -436,7 +462,11 @@ class _Harvester:
         if result.not_modified:
             logger.info("feed %s has not changed since the last harvest", url)
             return
-        if _sniff(result.content) != "feed":
+        kind = _sniff(result.content)
+        if kind == "dtd":
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
+        if kind != "feed":
             sent = f" (the server sent {result.mime})" if result.mime else ""
             yield Rejection(
                 label,
@@ -463,6 +493,9 @@ class _Harvester:
         yield from self._feed(label, data, base_url=None)
 
     def _feed(self, label: str, data: bytes, *, base_url: str | None) -> Iterator[HarvestItem]:
+        if _has_inline_dtd(data):  # a .rss or .atom file, named as a feed but never sniffed
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
         try:
             parsed = _parse_feed(data, base_url)
         except ValueError as exc:
@@ -849,8 +882,10 @@ def _sniff_file(path: Path) -> Kind:
 
 
 def _sniff(data: bytes) -> Kind:
-    """A feed, an OPML list, other XML or a page, from the root element of ``data``."""
-    head = data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
+    """A feed, an OPML list, other XML, XML with an inline DTD or a page, from the prolog of ``data``."""
+    head = _xml_head(data)
+    if _INLINE_DTD.match(head):
+        return "dtd"
     match = _ROOT_TAG.match(head)
     if match is None:
         return "page"
@@ -863,6 +898,20 @@ def _sniff(data: bytes) -> Kind:
     if local == "html" or not head.lstrip().startswith(b"<?xml"):
         return "page"  # an HTML page, or text that happens to open with a tag
     return "xml"
+
+
+def _xml_head(data: bytes) -> bytes:
+    """The first bytes of ``data`` as UTF-8 (from UTF-16 or UTF-32 when they are), without a BOM."""
+    head = data[:SNIFF_BYTES]
+    for start, encoding, bom in _WIDE_STARTS:
+        if head.startswith(start):
+            return head[len(start) if bom else 0 :].decode(encoding, "ignore").encode("utf-8")
+    return head.removeprefix(codecs.BOM_UTF8)
+
+
+def _has_inline_dtd(data: bytes) -> bool:
+    """Whether an XML document declares an internal DTD subset (entities storydiff will not expand)."""
+    return _INLINE_DTD.match(_xml_head(data)) is not None
 
 
 def _directory_files(root: Path) -> list[Path]:
