@@ -14,15 +14,17 @@ import ipaddress
 import json
 import os
 import re
+import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -35,8 +37,9 @@ from storydiff.records import Document, Rejection
 from storydiff.settings import Settings
 from storydiff.store import Store, open_store
 from storydiff.web import AddressPolicy, WebSettings
+from storydiff.web.app import create_app
 from storydiff.web.service import ANALYSIS_LOCK
-from test_web import live_server
+from test_web import error_of, live_server
 
 BRIDGE = (
     "The Vell river bridge closed on Tuesday after inspectors found cracks in two of its supports. "
@@ -469,3 +472,103 @@ def test_a_feed_with_a_public_doctype_and_no_inline_dtd_is_still_a_feed(tmp_path
         [doc] = items_of([path], fetcher=fetcher)
     assert isinstance(doc, Document)
     assert doc.article.text == BRIDGE  # the entry's own text, its page being unreachable
+
+
+# --------------------------------------------------------------------------- the web app
+
+
+@contextlib.contextmanager
+def app_on(host: str, web: WebSettings) -> Iterator[str]:
+    """The real app served by uvicorn on a free port of ``host`` (test_web's live_server binds 127.0.0.1)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+    except OSError:
+        sock.close()
+        pytest.skip(f"cannot listen on {host} (only Linux routes all of 127/8 to loopback)")
+    server = uvicorn.Server(uvicorn.Config(create_app(web), log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.02)
+        yield f"http://{host}:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def test_a_server_on_another_loopback_address_answers_to_it(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    open_store(db).close()
+    # `storydiff serve --host 127.0.0.2` once answered 400 to every request: only 127.0.0.1 was "this machine"
+    with (
+        app_on("127.0.0.2", WebSettings(db=str(db), host="127.0.0.2")) as url,
+        httpx.Client(base_url=url) as client,
+    ):
+        assert client.get("/api/stories").status_code == 200
+        assert client.get("/api/stories", headers={"host": "localhost"}).status_code == 200
+        assert client.get("/api/stories", headers={"host": "[::1]:8000"}).status_code == 200
+        refused = client.get(
+            "/api/stories", headers={"host": "attacker.example"}
+        )  # DNS rebinding: still refused
+        assert refused.status_code == 400
+
+
+def _raw_json(value: object) -> dict[str, object]:
+    """A JSON body as a program sends it: ``\\ud800`` escapes stay escapes (httpx's json= cannot encode them)."""
+    return {"content": json.dumps(value), "headers": {"content-type": "application/json"}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "message"),
+    [
+        # an id past SQLite's 64-bit integers: the driver raised OverflowError, a 500
+        (
+            "get",
+            "/api/articles/99999999999999999999999",
+            None,
+            404,
+            "there is no article 99999999999999999999999 in this corpus; GET /api/stories lists every article's id",
+        ),
+        ("get", "/api/articles/9223372036854775808", None, 404, "there is no article 9223372036854775808 "),
+        # a lone surrogate in a pasted text: language detection raised TypeError, a 500
+        (
+            "post",
+            "/api/compare",
+            {"texts": [f"{BRIDGE} \ud800", FERRY]},
+            422,
+            f"text 1: the text holds a lone surrogate (U+D800 at character {len(BRIDGE) + 1}), which is not a "
+            "character; re-export the source as UTF-8",
+        ),
+        # ... in a URL: httpx raised UnicodeEncodeError, and the message quoting it could not be encoded
+        # (the message quotes the address with the surrogate escaped)
+        (
+            "post",
+            "/api/compare",
+            {"texts": [BRIDGE], "urls": ["http://example.org/\ud800"]},
+            422,
+            "http://example.org/\\ud800: is not a valid address (",
+        ),
+        (
+            "post",
+            "/api/ingest",
+            {"url": "http://\ud800.example/"},
+            422,
+            "http://\\ud800.example/: is not a valid address (",
+        ),
+    ],
+)
+def test_hostile_ids_and_lone_surrogates_are_client_errors_in_the_one_shape(
+    tmp_path: Path, method: str, path: str, body: object, status: int, message: str
+) -> None:
+    db = tmp_path / "news.db"
+    open_store(db).close()
+    with live_server(WebSettings(db=str(db))) as url, httpx.Client(base_url=url, timeout=60) as client:
+        response = getattr(client, method)(path, **(_raw_json(body) if body is not None else {}))
+    assert response.status_code == status, response.text
+    assert str(error_of(response)["message"]).startswith(message)

@@ -243,6 +243,11 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         conditional = bool(etag or last_modified)
+        try:
+            httpx.URL(url)
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a lone surrogate in it
+            reason = str(exc).strip().split("\n", 1)[0] or type(exc).__name__
+            raise FetchError(f"is not a valid address ({reason}); check the URL") from None
         with _Deadline(self.settings.fetch_deadline) as deadline:
             for attempt in range(self.retries + 1):
                 try:
