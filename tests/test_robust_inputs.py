@@ -14,11 +14,13 @@ import ipaddress
 import json
 import os
 import re
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -29,13 +31,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from loopback import refused_url, serving
-from storydiff.corpus import ingest
+from storydiff.corpus import IngestSummary, LocalAnalyzer, ingest
 from storydiff.errors import FetchError
 from storydiff.fetch import Fetcher, format_size
 from storydiff.harvest import HarvestItem, harvest
-from storydiff.records import Document, Rejection
+from storydiff.records import Article, Document, Rejection
 from storydiff.settings import Settings
-from storydiff.store import Store, open_store
+from storydiff.store import AnalysisResult, Store, open_store
 from storydiff.web import AddressPolicy, WebSettings
 from storydiff.web.app import create_app
 from storydiff.web.service import ANALYSIS_LOCK
@@ -572,3 +574,142 @@ def test_hostile_ids_and_lone_surrogates_are_client_errors_in_the_one_shape(
         response = getattr(client, method)(path, **(_raw_json(body) if body is not None else {}))
     assert response.status_code == status, response.text
     assert str(error_of(response)["message"]).startswith(message)
+
+
+# --------------------------------------------------------------------------- runs killed, runs at once
+
+_CHILD = """
+import sys, time
+from storydiff.store import open_store
+store = open_store(sys.argv[1])
+print(store.begin_run([sys.argv[2]]), flush=True)
+time.sleep(600)
+"""
+
+
+def _run_in_child(db: Path, name: str) -> tuple[subprocess.Popen[str], int]:
+    """Another process that begins an ingest run in ``db`` and then stays alive; (process, run id)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(db), name],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert child.stdout is not None
+    return child, int(child.stdout.readline())
+
+
+def test_a_killed_run_is_marked_interrupted_and_live_ones_are_left_running(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    killed, killed_run = _run_in_child(db, "killed")
+    live, live_run = _run_in_child(db, "live")
+    try:
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(30)
+        with open_store(db) as store, open_store(db) as other:
+            assert store.runs()[killed_run - 1].status == "running"  # nobody could mark it when it was killed
+            ours = other.begin_run(["ours"])  # this very process, through another connection
+            # a run recorded on another machine (a shared PostgreSQL corpus): nothing here can tell
+            store._db.execute(
+                "INSERT INTO ingest_runs (started, sources, status, host, pid) "
+                "VALUES ('2026-03-17', 'elsewhere', 'running', 'another-host', 1)"
+            )
+            # this process's pid, recorded by a process that started at another time: the pid was reused
+            reused = other.begin_run(["reused"])
+            store._db.execute("UPDATE ingest_runs SET process = 'another-boot:1' WHERE id = ?", (reused,))
+
+            new = store.begin_run(["next"])
+            status = {r.sources: r.status for r in store.runs()}
+            assert status == {
+                "killed": "interrupted",
+                "live": "running",
+                "ours": "running",
+                "elsewhere": "running",
+                "reused": "interrupted",
+                "next": "running",
+            }
+            assert {live_run, ours, new} < {r.id for r in store.runs() if r.status == "running"}
+    finally:
+        for child in (killed, live):
+            child.kill()
+            child.wait(30)
+            assert child.stdout is not None
+            child.stdout.close()
+
+
+def test_an_article_is_claimed_by_one_live_run_at_a_time(store: Store) -> None:
+    first = store.begin_run(["first"])
+    ids = [
+        store.add_article(
+            first,
+            Document(f"dump.jsonl:{n}", Article(id=str(n), text=text)),
+            content_hash=str(n),
+            minhash=None,
+            origin=None,
+        )
+        for n, text in enumerate((BRIDGE, FERRY), start=1)
+    ]
+    second = store.begin_run(["second"])
+    assert store.claim_pending(second) == []  # the first run stored them and still runs
+    assert store.claim_pending(first) == ids
+    store.finish_run(first, "failed")  # it ended before analysing them
+    assert store.claim_pending(second) == ids  # its claims lapse with it
+    assert store.claim_pending(first) == []
+
+
+class _Recording(LocalAnalyzer):
+    """The real in-process analyzer, recording what it analyses; ``before`` runs as it starts."""
+
+    def __init__(self, before: Callable[[], None] = lambda: None) -> None:
+        super().__init__(1)
+        self.analysed: list[str] = []
+        self.before = before
+
+    def map(self, partitions: Iterable[Sequence[Article]]) -> Iterator[list[AnalysisResult]]:
+        self.before()
+        for partition in partitions:
+            self.analysed += [a.id for a in partition]
+            yield from super().map([partition])
+
+
+@pytest.mark.slow
+def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "wire.jsonl").write_text(
+        "".join(json.dumps({"text": t}) + "\n" for t in (BRIDGE, FERRY, LIBRARY))
+    )
+    db = tmp_path / "news.db"
+    open_store(db).close()
+    analysing, second_done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # the first ingest has stored (and claimed) everything: the second starts now
+        analysing.set()
+        assert second_done.wait(300)
+
+    first, second = _Recording(before=hold), _Recording()
+    summaries: list[IngestSummary] = []
+
+    def ingest_first() -> None:
+        with open_store(db) as store:
+            summaries.append(ingest([str(folder)], store, analyzer=first))
+
+    thread = threading.Thread(target=ingest_first)
+    thread.start()
+    try:
+        assert analysing.wait(300)
+        with open_store(db) as store:
+            late = ingest([str(folder)], store, analyzer=second)
+    finally:
+        second_done.set()
+        thread.join()
+    [early] = summaries
+    assert (early.new, early.analysed) == (3, 3)
+    assert (late.new, late.duplicate, late.analysed) == (0, 3, 0)
+    assert len(first.analysed) == 3
+    assert second.analysed == []
+    with open_store(db) as store:
+        assert store.pending_analysis() == []
+        assert len(store.memberships()) == 3
+        assert [r.status for r in store.runs()] == ["done", "done"]
+        assert store.integrity_problems() == []

@@ -335,7 +335,7 @@ def ingest(
         with analysis_lock or contextlib.nullcontext():
             analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
             clock.lap("analyze")
-            changed = cluster_pending(store, cluster_settings)
+            changed = cluster_pending(store, cluster_settings, run=run)
             clock.lap("cluster")
             refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
             clock.lap("report")
@@ -447,9 +447,11 @@ def analyze_pending(
 
     Each partition's results are committed as they arrive. A failed article is
     stored with its error (and recorded as rejected in ``run``), so it is not
-    tried again on every ingest.
+    tried again on every ingest. With ``run``, only the articles it claims are
+    analysed: those another ingest running at the same time claimed (stored, or
+    is analysing) are left to it.
     """
-    pending = store.pending_analysis()
+    pending = store.claim_pending(run) if run is not None else store.pending_analysis()
     if not pending:
         return 0, 0
     sources: dict[int, str] = {}
@@ -475,12 +477,15 @@ def analyze_pending(
     return done - failed, failed
 
 
-def cluster_pending(store: Store, cluster_settings: ClusterSettings | None = None) -> list[str]:
+def cluster_pending(
+    store: Store, cluster_settings: ClusterSettings | None = None, *, run: int | None = None
+) -> list[str]:
     """Put every analysed, unclustered article into a story, in publication order; the stories changed.
 
-    A near-duplicate joins the story of its origin when that is clustered.
+    A near-duplicate joins the story of its origin when that is clustered. With
+    ``run``, articles another running ingest claimed are left to it.
     """
-    pending = store.unclustered()
+    pending = store.unclustered(run)
     if not pending:
         return []
     clusterer = StoryClusterer(cluster_settings, states=store.story_states())
