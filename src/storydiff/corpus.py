@@ -384,8 +384,15 @@ def _harvest_into(
     fetcher: Fetcher | None,
     counts: dict[str, int],
     progress: Progress | None,
+    index: NearDuplicateIndex | None = None,
 ) -> None:
-    index = NearDuplicateIndex.from_stored(store.minhashes())
+    """Harvest ``specs`` into ``store`` for ``run``: documents stored, rejections recorded, one at a time.
+
+    ``index`` is the corpus's near-duplicate index, built from the store when
+    not given (building it takes a moment: the fuzz tests pass theirs in).
+    """
+    if index is None:
+        index = NearDuplicateIndex.from_stored(store.minhashes())
     items = harvest(
         specs,
         settings,

@@ -647,12 +647,19 @@ def check_unicode(text: str, what: str = "the text") -> None:
 
 
 def _decode_with(data: bytes, encoding: str | None) -> str | None:
+    """``data`` decoded as ``encoding``; None when it does not decode to text.
+
+    UnicodeError, not only UnicodeDecodeError: a page may declare any codec
+    name, and some (``undefined``) raise the base class. A decoding with lone
+    surrogates (a declared ``unicode_escape`` reading ``\\ud800``) is not text.
+    """
     if not encoding:
         return None
     try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+        text = data.decode(encoding)
+    except (UnicodeError, LookupError):
         return None
+    return None if _SURROGATE.search(text) else text
 
 
 def _binary_message(data: bytes) -> str:
