@@ -713,3 +713,27 @@ def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: P
         assert len(store.memberships()) == 3
         assert [r.status for r in store.runs()] == ["done", "done"]
         assert store.integrity_problems() == []
+
+
+# --------------------------------------------------------------------------- found by tests/test_fuzz.py
+
+
+def test_a_front_matter_url_that_does_not_parse_rejects_the_report(tmp_path: Path) -> None:
+    # stored as it was, it failed the ingest's URL normalising after every check had passed
+    path = tmp_path / "report.txt"
+    path.write_text(f"---\npublished: 2026-03-17\nurl: http://[bad\n---\n{BRIDGE}\n", encoding="utf-8")
+    assert rejections(items_of([path])) == {
+        str(path): "front matter url: 'http://[bad' is not a valid address (Invalid IPv6 URL); "
+        "give the address the report was published at"
+    }
+
+
+def test_a_link_whose_idna_name_holds_no_valid_name_is_a_fetch_error(tmp_path: Path) -> None:
+    # xn--ls8h is an emoji once decoded: the idna package refuses it deep inside httpx
+    path = tmp_path / "feed.xml"
+    path.write_bytes(_rss(_item("http://xn--ls8h.example/story", "A one-line teaser.")))
+    with Fetcher(Settings(), retries=0) as fetcher:
+        assert rejections(items_of([path], fetcher=fetcher)) == {
+            f"{path} > http://xn--ls8h.example/story": "is not a valid address (Codepoint U+1F4A9 at position 1 "
+            "of '💩' not allowed); check the URL (the feed entry's own text is too short to use instead)"
+        }

@@ -135,8 +135,11 @@ class _Deadline:
         return self.expired or self.remaining() <= 0
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: watch every connection the fetch opens."""
-        if event == "connection.connect_tcp.complete":
+        """httpcore's trace hook: watch every connection the fetch opens, and its TLS socket.
+
+        TLS takes the TCP socket over (the first one is detached), so both are watched.
+        """
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.watch(info.get("return_value"))
 
     def watch(self, stream: Any) -> None:
@@ -245,10 +248,11 @@ class Fetcher:
         conditional = bool(etag or last_modified)
         try:
             parsed = httpx.URL(url)
-        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a lone surrogate in it
+            host = parsed.host  # decodes an IDNA name ("xn--..."), which may hold no valid name
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a lone surrogate, bad IDNA
             reason = str(exc).strip().split("\n", 1)[0] or type(exc).__name__
             raise FetchError(f"is not a valid address ({reason}); check the URL") from None
-        if parsed.scheme not in ("http", "https") or not parsed.host:
+        if parsed.scheme not in ("http", "https") or not host:
             # checked here, not left to the transport: one without the check (a test's) fails oddly
             raise FetchError("is not a valid address (not http or https, or no host name); check the URL")
         with _Deadline(self.settings.fetch_deadline) as deadline:

@@ -841,7 +841,8 @@ def _unstorable_field(document: Document) -> str | None:
             check_unicode(value, f"the {name}")
         except InputError as err:
             return err.message
-    return None
+    problem = url_problem(article.url) if article.url is not None else None
+    return f"the url {problem}; give the address the report was published at" if problem else None
 
 
 # --------------------------------------------------------------------------- telling kinds apart

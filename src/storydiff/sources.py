@@ -717,6 +717,10 @@ def _parse_text(text: str) -> _Parsed:
             published = iso_date(published)
         except ValueError as exc:
             raise InputError(f"front matter published: {exc}") from None
+    url = meta.get("url")
+    problem = url_problem(url) if url is not None else None
+    if problem is not None:
+        raise InputError(f"front matter url: {problem}; give the address the report was published at")
     return _Parsed(
         text=body,
         title=meta.get("title") or _headline(body),
