@@ -142,7 +142,10 @@ _ROOT_TAG = re.compile(
 )
 # A DOCTYPE with an internal subset ("[ <!ENTITY ...> ]"): after the declaration and comments,
 # the only place one can sit. Its entities are never expanded (billion laughs, quadratic blowup).
-_INLINE_DTD = re.compile(rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE[^>\[]*\[", re.DOTALL | re.IGNORECASE)
+_INLINE_DTD = re.compile(
+    rb"""^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE(?:\s+(?:"[^"]*"|'[^']*'|[^\s"'>\[]+))*\s*\[""",
+    re.DOTALL | re.IGNORECASE,
+)
 INLINE_DTD_REASON = (
     "is XML with an inline DTD (<!DOCTYPE ... [ ... ]>), whose entities storydiff never expands; "
     "remove the DTD from the file, or give the feed as its publisher serves it"
@@ -257,14 +260,15 @@ class _Harvester:
         try:
             for spec in specs:
                 for item in _guarded(spec, self._spec(spec)):
-                    yield self._with_unique_id(item)
+                    yield self._finished(item)
         except _OutsideFailure as failure:
             raise failure.error from None
         finally:
             if self._own_fetcher and self._fetcher is not None:
                 self._fetcher.close()
 
-    def _with_unique_id(self, item: HarvestItem) -> HarvestItem:
+    def _finished(self, item: HarvestItem) -> HarvestItem:
+        """A document checked for what no store takes, with an id unique in the run."""
         if not isinstance(item, Document):
             return item
         problem = _unstorable_field(item)
@@ -606,9 +610,10 @@ class _Harvester:
             try:
                 for page in records:
                     try:
-                        yield self._warc_page(label, page)
+                        item = self._warc_page(label, page)
                     except Exception as exc:
-                        yield _rejection(f"{label} > {page.url}", exc)
+                        item = _rejection(f"{label} > {page.url}", exc)
+                    yield item
             except _ExpandedArchive:
                 yield Rejection(
                     label,
@@ -670,9 +675,12 @@ class _Harvester:
                     elif line.strip():
                         source = f"{label}:{lineno}"
                         try:
-                            yield self._jsonl_record(source, line, label=label, id_base=f"{id_base}-{lineno}")
+                            item = self._jsonl_record(
+                                source, line, label=label, id_base=f"{id_base}-{lineno}"
+                            )
                         except Exception as exc:
-                            yield _rejection(source, exc)
+                            item = _rejection(source, exc)
+                        yield item
             except _Expanded:
                 yield Rejection(
                     label,
