@@ -284,6 +284,7 @@ def test_client_errors_are_not_retried(loopback: Loopback, sleeps: Sleeps, statu
         ("1.5", [1.5]),  # fractions are numbers too
         ("Thu, 07 Mar 2024 10:00:00 GMT", [0.5]),  # an HTTP date is not honoured: the backoff applies
         ("soon", [0.5]),  # nonsense: the backoff applies
+        ("nan", [0.5]),  # parses as a float, which time.sleep refuses: the backoff applies
     ],
 )
 def test_retry_after_is_honoured(

@@ -417,6 +417,7 @@ def test_ingest_takes_only_web_addresses(guarded: httpx.Client) -> None:
         ("192.168.0.1", "a private network address"),
         ("172.31.255.255", "a private network address"),
         ("fc00::1", "a private network address"),
+        ("fec0::1", "a site-local address (a deprecated private range)"),  # Python calls it global
         ("169.254.0.1", "a link-local address (where cloud metadata services answer)"),
         ("fe80::abcd", "a link-local address (where cloud metadata services answer)"),
         ("224.0.0.251", "a multicast address"),

@@ -19,6 +19,7 @@ report; :func:`merge_stories` and :func:`split_story` correct the clustering by 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -26,6 +27,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from time import perf_counter
@@ -35,9 +37,9 @@ from .claims import analyze
 from .compare import compare_analyses
 from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
 from .embeddings import Embedder, default_embedder
-from .errors import InputError, SettingsError
+from .errors import InputError, SettingsError, StorydiffError
 from .fetch import Fetcher
-from .harvest import harvest
+from .harvest import harvest, unexpected_reason
 from .nlp import parse_many
 from .records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
 from .render import render_json, report_from_dict
@@ -308,6 +310,7 @@ def ingest(
     cluster_settings: ClusterSettings | None = None,
     progress: Progress | None = None,
     timings: MutableMapping[str, float] | None = None,
+    analysis_lock: AbstractContextManager[Any] | None = None,
 ) -> IngestSummary:
     """Harvest ``specs`` into ``store``, analyse what is new, cluster it into stories, remake their reports.
 
@@ -316,7 +319,9 @@ def ingest(
     recorded as rejected with its reason and the run goes on. ``KeyboardInterrupt``
     marks the run interrupted and is raised again. With ``timings`` (the
     benchmark's hook), the seconds of each stage are added to its entry
-    (``harvest``, ``analyze``, ``cluster``, ``report``).
+    (``harvest``, ``analyze``, ``cluster``, ``report``). ``analysis_lock`` is
+    held from the analysis to the end, not while harvesting: the web app's
+    lock, so that one slow download does not hold up every other request.
     """
     settings = settings or Settings()
     own_analyzer = analyzer is None
@@ -327,12 +332,13 @@ def ingest(
         clock = _Clock(timings)
         _harvest_into(specs, store, run, settings, fetcher, counts, progress)
         clock.lap("harvest")
-        analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
-        clock.lap("analyze")
-        changed = cluster_pending(store, cluster_settings)
-        clock.lap("cluster")
-        refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
-        clock.lap("report")
+        with analysis_lock or contextlib.nullcontext():
+            analysed, failed = analyze_pending(store, analyzer, run=run, progress=progress)
+            clock.lap("analyze")
+            changed = cluster_pending(store, cluster_settings, run=run)
+            clock.lap("cluster")
+            refresh_reports(store, embedder, analyzer=analyzer, progress=progress)
+            clock.lap("report")
     except KeyboardInterrupt:
         store.finish_run(run, "interrupted")
         raise
@@ -378,8 +384,15 @@ def _harvest_into(
     fetcher: Fetcher | None,
     counts: dict[str, int],
     progress: Progress | None,
+    index: NearDuplicateIndex | None = None,
 ) -> None:
-    index = NearDuplicateIndex.from_stored(store.minhashes())
+    """Harvest ``specs`` into ``store`` for ``run``: documents stored, rejections recorded, one at a time.
+
+    ``index`` is the corpus's near-duplicate index, built from the store when
+    not given (building it takes a moment: the fuzz tests pass theirs in).
+    """
+    if index is None:
+        index = NearDuplicateIndex.from_stored(store.minhashes())
     items = harvest(
         specs,
         settings,
@@ -395,7 +408,14 @@ def _harvest_into(
             store.count_duplicate(run)
             counts["duplicate"] += 1
         else:
-            _store_document(store, run, item, index, counts)
+            try:
+                _store_document(store, run, item, index, counts)
+            except (StorydiffError, Warning):
+                raise  # the store failed (a full disk): no fault of this document
+            except Exception as exc:
+                # a document no check foresaw: recorded like any other unusable input, the run goes on
+                store.reject(run, item.source, unexpected_reason(exc))
+                counts["rejected"] += 1
         if progress:
             progress("harvest", done, None, counts)
 
@@ -434,9 +454,11 @@ def analyze_pending(
 
     Each partition's results are committed as they arrive. A failed article is
     stored with its error (and recorded as rejected in ``run``), so it is not
-    tried again on every ingest.
+    tried again on every ingest. With ``run``, only the articles it claims are
+    analysed: those another ingest running at the same time claimed (stored, or
+    is analysing) are left to it.
     """
-    pending = store.pending_analysis()
+    pending = store.claim_pending(run) if run is not None else store.pending_analysis()
     if not pending:
         return 0, 0
     sources: dict[int, str] = {}
@@ -462,12 +484,15 @@ def analyze_pending(
     return done - failed, failed
 
 
-def cluster_pending(store: Store, cluster_settings: ClusterSettings | None = None) -> list[str]:
+def cluster_pending(
+    store: Store, cluster_settings: ClusterSettings | None = None, *, run: int | None = None
+) -> list[str]:
     """Put every analysed, unclustered article into a story, in publication order; the stories changed.
 
-    A near-duplicate joins the story of its origin when that is clustered.
+    A near-duplicate joins the story of its origin when that is clustered. With
+    ``run``, articles another running ingest claimed are left to it.
     """
-    pending = store.unclustered()
+    pending = store.unclustered(run)
     if not pending:
         return []
     clusterer = StoryClusterer(cluster_settings, states=store.story_states())

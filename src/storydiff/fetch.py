@@ -10,7 +10,11 @@ what a batch of downloads needs on top of it:
   that has not changed costs one empty ``304`` answer;
 * retries with exponential backoff on failures that usually pass (a refused
   or dropped connection, a timeout, HTTP 429 and 5xx), honouring a numeric
-  ``Retry-After`` up to a cap; other 4xx answers are final.
+  ``Retry-After`` up to a cap; other 4xx answers are final;
+* an overall deadline per fetch (``settings.fetch_deadline``, retries
+  included): the client's timeout bounds each read only, so a server sending
+  one byte every few seconds would otherwise hold a run for ever. When it
+  passes, the connection is shut down under the read that is waiting.
 
 Every failure raises :class:`~storydiff.errors.FetchError` (or
 :class:`~storydiff.errors.InputTooLarge`) with a one-line message that says
@@ -19,12 +23,17 @@ what went wrong and how to fix it; the caller sets ``input``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -91,6 +100,69 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     not_modified: bool = False
+
+
+class _Deadline:
+    """The end of one fetch's time, and a timer that cuts its connections off when it comes.
+
+    The sockets are learnt from httpcore's ``trace`` extension as connections
+    open (and from the response, for a pooled one); shutting one down wakes the
+    read blocked on it, which then fails, and :attr:`expired` says why.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        """Seconds left (negative once passed)."""
+        return self.ends - time.monotonic()
+
+    def passed(self) -> bool:
+        """Whether the deadline has come (the timer may not have fired yet)."""
+        return self.expired or self.remaining() <= 0
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: watch every connection the fetch opens, and its TLS socket.
+
+        TLS takes the TCP socket over (the first one is detached), so both are watched.
+        """
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.watch(info.get("return_value"))
+
+    def watch(self, stream: Any) -> None:
+        """Cut ``stream``'s socket off when the deadline comes (at once if it has)."""
+        get_info = getattr(stream, "get_extra_info", None)
+        sock = get_info("socket") if get_info is not None else None
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class _Retry(Exception):
@@ -174,18 +246,46 @@ class Fetcher:
         if accept:
             headers["Accept"] = accept
         conditional = bool(etag or last_modified)
-        for attempt in range(self.retries + 1):
-            try:
-                return self._get_once(
-                    url, headers, conditional=conditional, etag=etag, modified=last_modified
-                )
-            except _Retry as retry:
+        try:
+            parsed = httpx.URL(url)
+            host = parsed.host  # decodes an IDNA name ("xn--..."), which may hold no valid name
+        except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a lone surrogate, bad IDNA
+            reason = str(exc).strip().split("\n", 1)[0] or type(exc).__name__
+            raise FetchError(f"is not a valid address ({reason}); check the URL") from None
+        if parsed.scheme not in ("http", "https") or not host:
+            # checked here, not left to the transport: one without the check (a test's) fails oddly
+            raise FetchError("is not a valid address (not http or https, or no host name); check the URL")
+        with _Deadline(self.settings.fetch_deadline) as deadline:
+            for attempt in range(self.retries + 1):
+                try:
+                    return self._get_once(
+                        url,
+                        headers,
+                        conditional=conditional,
+                        etag=etag,
+                        modified=last_modified,
+                        deadline=deadline,
+                    )
+                except (_Retry, FetchError) as exc:
+                    if deadline.passed():
+                        raise FetchError(self._deadline_message()) from None
+                    if isinstance(exc, FetchError):
+                        raise
+                    retry = exc
                 if attempt == self.retries:
                     raise retry.error from None
                 delay = retry.delay if retry.delay is not None else self._backoff_delay(attempt)
+                if delay >= deadline.remaining():
+                    raise retry.error from None  # no time left to wait for another attempt
                 logger.info("retrying %s in %g s (%s)", url, delay, retry.error.message)
                 self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+    def _deadline_message(self) -> str:
+        return (
+            f"the download took longer than {self.settings.fetch_deadline:g} s in all (the server sends "
+            "too slowly); try again later, or save the page and give the file"
+        )
 
     def _backoff_delay(self, attempt: int) -> float:
         return float(min(self.backoff * 2**attempt, BACKOFF_CAP))
@@ -198,11 +298,15 @@ class Fetcher:
         conditional: bool,
         etag: str | None,
         modified: str | None,
+        deadline: _Deadline,
     ) -> FetchResult:
         """One attempt; transient failures come out as :class:`_Retry`, final ones as FetchError."""
         max_bytes = self.settings.max_bytes
         try:
-            with self.client.stream("GET", url, headers=headers, follow_redirects=True) as response:
+            with self.client.stream(
+                "GET", url, headers=headers, follow_redirects=True, extensions={"trace": deadline.trace}
+            ) as response:
+                deadline.watch(response.extensions.get("network_stream"))  # a pooled connection
                 status = response.status_code
                 if status == HTTP_TOO_MANY_REQUESTS or status >= 500:
                     raise _Retry(FetchError(_http_error_message(response)), _retry_after(response))
@@ -230,6 +334,8 @@ class Fetcher:
                 chunks: list[bytes] = []
                 total = 0
                 for chunk in response.iter_bytes():
+                    if deadline.passed():
+                        raise FetchError(self._deadline_message())
                     total += len(chunk)
                     if total > max_bytes:
                         raise InputTooLarge(too_large_message(max_bytes))
@@ -324,8 +430,8 @@ def _retry_after(response: httpx.Response) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    if seconds < 0:
-        return None
+    if math.isnan(seconds) or seconds < 0:
+        return None  # "nan" parses as a float, and time.sleep refuses it
     if seconds > RETRY_AFTER_CAP:
         status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         raise FetchError(f"{status}; the server asks to wait {seconds:g} s, try again after that")

@@ -32,14 +32,22 @@ file or URL        one article, read as :mod:`storydiff.sources` reads it; a
 Every item goes through the checks of a single input (size limit, binary,
 empty, language) with the same reasons. Feeds are fetched conditionally
 through a :class:`FeedCache`, so an unchanged feed costs one ``304`` answer.
+
+One bad item never ends a run: whatever goes wrong while one record, entry or
+page is turned into an article, even a failure nobody foresaw (a parser's
+bug), becomes a :class:`~storydiff.records.Rejection` of that item, and the
+items after it are read. Only the caller's own failures (the corpus database
+behind ``seen_url`` and the feed cache) and errors that are not about an input
+(a language model that cannot load) end the run.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
-import email.utils
 import gzip
+import html
 import io
 import json
 import logging
@@ -60,8 +68,8 @@ import feedparser
 from warcio.archiveiterator import WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from storydiff.errors import InputError, UnsupportedLanguage
-from storydiff.fetch import Fetcher, FetchResult, too_large_message
+from storydiff.errors import InputError, StorydiffError, UnsupportedLanguage
+from storydiff.fetch import Fetcher, FetchResult, format_size, too_large_message
 from storydiff.records import Document, KnownItem, Rejection
 from storydiff.settings import Settings
 from storydiff.sources import (
@@ -71,18 +79,21 @@ from storydiff.sources import (
     Metadata,
     article_from_bytes,
     article_from_fetch,
+    check_unicode,
     html_by_type,
     iso_date,
     looks_like_html,
     not_found_message,
     parse_published,
     read_file,
+    rfc822_date,
     strip_www,
     unique_id,
     url_id,
+    url_problem,
 )
 
-__all__ = ["FeedCache", "HarvestItem", "MemoryFeedCache", "harvest"]
+__all__ = ["FeedCache", "HarvestItem", "MemoryFeedCache", "harvest", "unexpected_reason"]
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +123,9 @@ SKIP_CHUNK_BYTES = 65_536
 SNIFF_BYTES = 4096
 # The reason for a WARC record whose headers stop half-way (a truncated file) or make no sense.
 CUT_HEADERS = "a record's headers are cut short or malformed"
+# The longest exception message quoted in the reason for an unforeseen failure: enough to
+# recognise it in a bug report, short enough to keep the reason one readable line.
+UNEXPECTED_DETAIL_CHARS = 160
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -126,12 +140,34 @@ _URL_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 _ROOT_TAG = re.compile(
     rb"^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z_][\w:.-]*)", re.DOTALL | re.IGNORECASE
 )
+# A DOCTYPE with an internal subset ("[ <!ENTITY ...> ]"): after the declaration and comments,
+# the only place one can sit. Its entities are never expanded (billion laughs, quadratic blowup).
+_INLINE_DTD = re.compile(
+    rb"""^\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE(?:\s+(?:"[^"]*"|'[^']*'|[^\s"'>\[]+))*\s*\[""",
+    re.DOTALL | re.IGNORECASE,
+)
+INLINE_DTD_REASON = (
+    "is XML with an inline DTD (<!DOCTYPE ... [ ... ]>), whose entities storydiff never expands; "
+    "remove the DTD from the file, or give the feed as its publisher serves it"
+)
+# Byte-order marks and the first bytes of "<" in the UTF-16/32 encodings, to read a head as UTF-8.
+_WIDE_STARTS = (  # (first bytes, encoding, whether they are a BOM to drop); UTF-32 before UTF-16
+    (codecs.BOM_UTF32_LE, "utf-32-le", True),
+    (codecs.BOM_UTF32_BE, "utf-32-be", True),
+    (codecs.BOM_UTF16_LE, "utf-16-le", True),
+    (codecs.BOM_UTF16_BE, "utf-16-be", True),
+    (b"<\x00\x00\x00", "utf-32-le", False),
+    (b"\x00\x00\x00<", "utf-32-be", False),
+    (b"<\x00", "utf-16-le", False),
+    (b"\x00<", "utf-16-be", False),
+)
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 # "editor@example.com (Jo Bright)": the RSS 2.0 form of an author, an address with a name.
 _EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s+\((.+)\)$")
 _BARE_EMAIL = re.compile(r"^\S+@\S+$")
+_TAG = re.compile(r"<[^>]*>?")
 
-Kind = Literal["opml", "feed", "warc", "jsonl", "page", "xml"]
+Kind = Literal["opml", "feed", "warc", "jsonl", "page", "xml", "dtd"]
 
 
 class FeedCache(Protocol):
@@ -223,15 +259,21 @@ class _Harvester:
     def run(self, specs: Sequence[str]) -> Iterator[HarvestItem]:
         try:
             for spec in specs:
-                for item in self._spec(spec):
-                    yield self._with_unique_id(item)
+                for item in _guarded(spec, self._spec(spec)):
+                    yield self._finished(item)
+        except _OutsideFailure as failure:
+            raise failure.error from None
         finally:
             if self._own_fetcher and self._fetcher is not None:
                 self._fetcher.close()
 
-    def _with_unique_id(self, item: HarvestItem) -> HarvestItem:
+    def _finished(self, item: HarvestItem) -> HarvestItem:
+        """A document checked for what no store takes, with an id unique in the run."""
         if not isinstance(item, Document):
             return item
+        problem = _unstorable_field(item)
+        if problem is not None:
+            return Rejection(item.source, problem)
         article_id = unique_id(item.article.id, self._used_ids)
         self._used_ids.add(article_id)
         if article_id == item.article.id:
@@ -252,7 +294,22 @@ class _Harvester:
         return self._fetcher.get(url, etag=etag, last_modified=last_modified, accept=accept)
 
     def _is_known(self, url: str) -> bool:
-        return url in self._harvested_links or (self.seen_url is not None and self.seen_url(url))
+        if url in self._harvested_links or self.seen_url is None:
+            return url in self._harvested_links
+        try:
+            return self.seen_url(url)
+        except Exception as exc:
+            raise _OutsideFailure(exc) from exc
+
+    def _cached_validators(self, url: str) -> tuple[str | None, str | None]:
+        """The cached ``(etag, last_modified)`` of ``url``; ``(None, None)`` for a URL never fetched."""
+        if self.feed_cache is None:
+            return None, None
+        try:
+            cached = self.feed_cache.get(url)
+        except Exception as exc:
+            raise _OutsideFailure(exc) from exc
+        return cached or (None, None)
 
     # ----------------------------------------------------------------- specs
 
@@ -288,6 +345,15 @@ class _Harvester:
             yield from self._file(str(Path(label) / relative), path, article_id=article_id)
 
     def _file(self, label: str, path: Path, *, article_id: str) -> Iterator[HarvestItem]:
+        # a file name that is not UTF-8 comes with lone surrogates, which no database stores
+        label = label.encode("utf-8", "backslashreplace").decode("utf-8")
+        if not path.is_file():
+            # a named pipe would block the run for ever on its first read; a device could be endless
+            yield Rejection(
+                label,
+                "is not a regular file (a named pipe, device or socket); save its data to a file, give that",
+            )
+            return
         kind = _kind_by_name(path.name) or _sniff_file(path)
         if kind == "opml":
             yield from self._opml_file(label, path)
@@ -301,6 +367,8 @@ class _Harvester:
             yield Rejection(
                 label, "is XML but neither an RSS/Atom feed nor an OPML list; give a feed or a report"
             )
+        elif kind == "dtd":
+            yield Rejection(label, INLINE_DTD_REASON)
         else:
             yield self._page_file(label, path, article_id=article_id)
 
@@ -311,8 +379,8 @@ class _Harvester:
             article = article_from_bytes(
                 data, self.settings, article_id=article_id, path=label, url=None, html=html
             )
-        except InputError as err:
-            return Rejection(label, err.message)
+        except Exception as exc:
+            return _rejection(label, exc)
         return Document(label, article, raw=data, content_type="text/html" if html else "text/plain")
 
     def _url(self, url: str) -> Iterator[HarvestItem]:
@@ -321,18 +389,19 @@ class _Harvester:
             yield KnownItem(url, url)
             return
         # Only a URL harvested as a feed before has validators: pages are fetched whole.
-        cached = self.feed_cache.get(url) if self.feed_cache is not None else None
-        etag, modified = cached or (None, None)
+        etag, modified = self._cached_validators(url)
         try:
             result = self._fetch(url, etag=etag, last_modified=modified)
-        except InputError as err:
-            yield Rejection(url, err.message)
+        except Exception as exc:
+            yield _rejection(url, exc)
             return
         if result.not_modified:
             logger.info("%s has not changed since the last harvest", url)
             return
         kind = _sniff(result.content)
-        if kind == "opml":
+        if kind == "dtd":
+            yield Rejection(url, INLINE_DTD_REASON)
+        elif kind == "opml":
             yield from self._opml(url, result.content, base_url=result.url, base_dir=None)
         elif kind == "feed":
             yield from self._feed(url, result.content, base_url=result.url)
@@ -340,8 +409,8 @@ class _Harvester:
         else:
             try:
                 article = article_from_fetch(result, self.settings)
-            except InputError as err:
-                yield Rejection(url, err.message)
+            except Exception as exc:
+                yield _rejection(url, exc)
                 return
             self._harvested_links.add(url)
             yield Document(url, article, raw=result.content, content_type=result.mime or None)
@@ -359,6 +428,9 @@ class _Harvester:
     def _opml(
         self, label: str, data: bytes, *, base_url: str | None, base_dir: Path | None
     ) -> Iterator[HarvestItem]:
+        if _has_inline_dtd(data):  # ElementTree would expand its entities
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
         try:
             feeds = _opml_feeds(data, base_url=base_url, base_dir=base_dir)
         except ValueError as exc:
@@ -373,28 +445,32 @@ class _Harvester:
         for feed in feeds:
             feed_label = f"{label} > {feed}"
             if _URL_SCHEME.match(feed):
-                yield from self._feed_url(feed_label, feed)
+                yield from _guarded(feed_label, self._feed_url(feed_label, feed))
             elif Path(feed).is_file():
-                yield from self._feed_file(feed_label, Path(feed))
+                yield from _guarded(feed_label, self._feed_file(feed_label, Path(feed)))
             else:
                 yield Rejection(
                     feed_label, "the feed is neither a web address nor a file; correct it in the list"
                 )
 
     def _feed_url(self, label: str, url: str) -> Iterator[HarvestItem]:
-        cached = self.feed_cache.get(url) if self.feed_cache is not None else None
-        etag, modified = cached or (None, None)
+        etag, modified = self._cached_validators(url)
         try:
             result = self._fetch(url, etag=etag, last_modified=modified, accept=FEED_ACCEPT)
-        except InputError as err:
+        except Exception as exc:
+            rejection = _rejection(label, exc)
             yield Rejection(
-                label, _with_fix(err.message, "check the feed's address or drop it from the list")
+                label, _with_fix(rejection.reason, "check the feed's address or drop it from the list")
             )
             return
         if result.not_modified:
             logger.info("feed %s has not changed since the last harvest", url)
             return
-        if _sniff(result.content) != "feed":
+        kind = _sniff(result.content)
+        if kind == "dtd":
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
+        if kind != "feed":
             sent = f" (the server sent {result.mime})" if result.mime else ""
             yield Rejection(
                 label,
@@ -407,7 +483,10 @@ class _Harvester:
     def _remember_feed(self, url: str, result: FetchResult) -> None:
         # Stored only once every entry was yielded: a run cut short fetches the feed in full next time.
         if self.feed_cache is not None:
-            self.feed_cache.put(url, result.etag, result.last_modified)
+            try:
+                self.feed_cache.put(url, result.etag, result.last_modified)
+            except Exception as exc:
+                raise _OutsideFailure(exc) from exc
 
     def _feed_file(self, label: str, path: Path) -> Iterator[HarvestItem]:
         try:
@@ -418,8 +497,14 @@ class _Harvester:
         yield from self._feed(label, data, base_url=None)
 
     def _feed(self, label: str, data: bytes, *, base_url: str | None) -> Iterator[HarvestItem]:
-        headers = {"content-location": base_url} if base_url else {}
-        parsed: Any = feedparser.parse(data, response_headers=headers)
+        if _has_inline_dtd(data):  # a .rss or .atom file, named as a feed but never sniffed
+            yield Rejection(label, INLINE_DTD_REASON)
+            return
+        try:
+            parsed = _parse_feed(data, base_url)
+        except ValueError as exc:
+            yield Rejection(label, f"is not a readable RSS or Atom feed ({exc}); check the feed's encoding")
+            return
         problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
         linked = [entry for entry in parsed.entries if _clean(entry.get("link"))]
         if not parsed.get("version") or (isinstance(problem, SAXException) and not linked):
@@ -441,22 +526,29 @@ class _Harvester:
                 logger.info("skipped an entry without a link in %s: %r", label, entry.get("title"))
                 continue
             source = f"{label} > {link}"
+            problem = url_problem(link)
+            if problem is not None:
+                yield Rejection(source, f"the entry's link {problem}; correct the <link> in the feed")
+                continue
             if self._is_known(link):
                 yield KnownItem(source, link)
                 continue
-            metadata = Metadata(
-                title=_clean(entry.get("title")),
-                outlet=feed_title or strip_www(urlsplit(link).hostname or "") or None,
-                published=_entry_date(entry),
-                author=_entry_author(entry),
-            )
-            item = self._entry(source, link, entry, metadata)
+            try:
+                item = self._entry(source, link, entry, feed_title)
+            except Exception as exc:
+                item = _rejection(source, exc)
             if isinstance(item, Document):
                 self._harvested_links.add(link)
             yield item
 
-    def _entry(self, source: str, link: str, entry: Any, metadata: Metadata) -> HarvestItem:
+    def _entry(self, source: str, link: str, entry: Any, feed_title: str | None) -> HarvestItem:
         """The page an entry links to; the entry's own text when the page gives no article."""
+        metadata = Metadata(
+            title=_clean(entry.get("title")),
+            outlet=feed_title or strip_www(urlsplit(link).hostname or "") or None,
+            published=_entry_date(entry),
+            author=_entry_author(entry),
+        )
         try:
             result = self._fetch(link)
             article = article_from_fetch(result, self.settings, metadata=metadata)
@@ -496,7 +588,7 @@ class _Harvester:
             reason = (exc.strerror or str(exc)).lower()
             yield Rejection(label, f"could not read the file: {reason}; check its permissions")
             return
-        with handle, contextlib.closing(_ArchiveStream(handle)) as stream:
+        with handle, contextlib.closing(_ArchiveStream(handle, self._expansion_cap(path))) as stream:
             try:
                 start = stream.peek(len(b"WARC/"))
             except _DamagedArchive as exc:
@@ -517,7 +609,17 @@ class _Harvester:
             records = _ArchiveRecords(stream, self.settings.max_bytes)
             try:
                 for page in records:
-                    yield self._warc_page(label, page)
+                    try:
+                        item = self._warc_page(label, page)
+                    except Exception as exc:
+                        item = _rejection(f"{label} > {page.url}", exc)
+                    yield item
+            except _ExpandedArchive:
+                yield Rejection(
+                    label,
+                    f"{self._expansion_reason(path, 'web archive')} after record {records.count}; "
+                    "the pages before it were kept, check where the file came from",
+                )
             except _DamagedArchive as exc:
                 where = f"after record {records.count}" if records.count else "at its first record"
                 yield Rejection(
@@ -533,6 +635,9 @@ class _Harvester:
             return Rejection(source, too_large_message(limit))
         if not page.content.strip():
             return Rejection(source, "the archived page is empty; the crawler saved no body for it")
+        problem = url_problem(page.url)
+        if problem is not None:
+            return Rejection(source, f"the record's WARC-Target-URI {problem}; the crawler wrote it wrong")
         metadata = Metadata(outlet=strip_www(urlsplit(page.url).hostname or "") or None, published=page.date)
         try:
             article = article_from_bytes(
@@ -558,23 +663,48 @@ class _Harvester:
             reason = (exc.strerror or str(exc)).lower()
             yield Rejection(label, f"could not read the file: {reason}; check its permissions")
             return
-        lineno = 0
+        compressed = isinstance(handle, gzip.GzipFile)
+        lines = _DumpLines(
+            handle, self.settings.max_bytes, cap=self._expansion_cap(path) if compressed else None
+        )
         with handle:
             try:
-                for lineno, line in _numbered_lines(handle, self.settings.max_bytes):
+                for lineno, line in lines:
                     if line is None:
                         yield Rejection(f"{label}:{lineno}", too_large_message(self.settings.max_bytes))
                     elif line.strip():
-                        yield self._jsonl_record(
-                            f"{label}:{lineno}", line, label=label, id_base=f"{id_base}-{lineno}"
-                        )
+                        source = f"{label}:{lineno}"
+                        try:
+                            item = self._jsonl_record(
+                                source, line, label=label, id_base=f"{id_base}-{lineno}"
+                            )
+                        except Exception as exc:
+                            item = _rejection(source, exc)
+                        yield item
+            except _Expanded:
+                yield Rejection(
+                    label,
+                    f"{self._expansion_reason(path, 'news dump')} after line {lines.lineno}; the lines "
+                    "before it were kept, check where the file came from or unpack it and give the .jsonl",
+                )
             except (OSError, EOFError, zlib.error) as exc:
-                where = f"after line {lineno}" if lineno else "at its start"
+                where = f"after line {lines.lineno}" if lines.lineno else "at its start"
                 yield Rejection(
                     label,
                     f"the file is damaged {where} ({exc}); the lines before it were kept, "
                     "re-download or re-compress the file",
                 )
+
+    def _expansion_reason(self, path: Path, kind: str) -> str:
+        size = path.stat().st_size
+        return (
+            f"unpacks to more than {format_size(self._expansion_cap(path))} from {format_size(size)} "
+            f"(over {self.settings.max_expansion:g} times its size: no {kind} compresses that well)"
+        )
+
+    def _expansion_cap(self, path: Path) -> int:
+        """The most bytes the gzip file at ``path`` may unpack to (see ``Settings.max_expansion``)."""
+        return max(self.settings.max_bytes, int(self.settings.max_expansion * path.stat().st_size))
 
     def _jsonl_record(self, source: str, line: bytes, *, label: str, id_base: str) -> HarvestItem:
         try:
@@ -584,6 +714,14 @@ class _Harvester:
         except json.JSONDecodeError as exc:
             return Rejection(
                 source, f"is not valid JSON ({exc.msg}: column {exc.colno}); write one JSON object per line"
+            )
+        except RecursionError:
+            return Rejection(
+                source, "nests arrays or objects too deeply to read; write one flat object per line"
+            )
+        except ValueError as exc:  # a number of more than 4,300 digits
+            return Rejection(
+                source, f"is not usable JSON ({_first_line(exc)}); write one JSON object per line"
             )
         if not isinstance(record, dict):
             return Rejection(
@@ -626,6 +764,95 @@ class _Harvester:
         return Document(source, article, raw=fields.html.encode("utf-8"), content_type="text/html")
 
 
+# --------------------------------------------------------------------------- failures of one item
+
+
+class _OutsideFailure(Exception):
+    """A failure of the caller's own callbacks (``seen_url``, the feed cache): not any item's fault.
+
+    The guards let it through, and :meth:`_Harvester.run` raises the original
+    error, so a database that fails ends the run instead of rejecting every item.
+    """
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _rejection(source: str, exc: Exception) -> Rejection:
+    """The Rejection of one item that raised ``exc``; raises again what is not about the item.
+
+    An :class:`InputError` gives its own reason. Any other exception, one a
+    parser was never expected to raise, is recorded with its type and message
+    (the traceback goes to the debug log) so the run goes on and the user can
+    report it. storydiff's other errors (a language model that cannot load) and
+    the caller's failures are no fault of the item and end the run; so does a
+    warning turned into an error (``-W error``, as the tests run).
+    """
+    if isinstance(exc, InputError):
+        return Rejection(source, exc.message)
+    if isinstance(exc, _OutsideFailure | StorydiffError | Warning):
+        raise exc  # a Warning is raised only where warnings are errors: the test suite
+    logger.debug("unexpected failure reading %s", source, exc_info=exc)
+    return Rejection(source, unexpected_reason(exc))
+
+
+def unexpected_reason(exc: BaseException) -> str:
+    """The one-line reason recorded for an item that failed in a way storydiff did not foresee."""
+    detail = _first_line(exc).encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(detail) > UNEXPECTED_DETAIL_CHARS:
+        detail = detail[: UNEXPECTED_DETAIL_CHARS - 1] + "…"
+    return (
+        f"could not be read ({type(exc).__name__}: {detail}); the other items were read, "
+        "please report this input to storydiff's developers"
+    )
+
+
+def _guarded(label: str, items: Iterator[HarvestItem]) -> Iterator[HarvestItem]:
+    """``items``, and a Rejection of ``label`` if reading them fails unexpectedly part-way.
+
+    The items before the failure are kept; the reason says reading stopped there.
+    """
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except Exception as exc:
+        rejection = _rejection(label, exc)
+        where = f"after {count} items" if count else "before its first item"
+        yield Rejection(label, f"reading stopped {where}: {rejection.reason}")
+
+
+def _unstorable_field(document: Document) -> str | None:
+    """Why a document cannot be stored as it is (a lone surrogate or a NUL in a field), or None.
+
+    Text from a parser's odd corner (a character reference to U+D800 in a
+    feed's title) can carry either; no database stores the first, PostgreSQL
+    not the second.
+    """
+    article = document.article
+    fields = {
+        "text": article.text,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "url": article.url,
+        "published": article.published,
+    }
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if "\x00" in value:
+            return f"the {name} holds a NUL character, which is not text; fix the source"
+        try:
+            check_unicode(value, f"the {name}")
+        except InputError as err:
+            return err.message
+    problem = url_problem(article.url) if article.url is not None else None
+    return f"the url {problem}; give the address the report was published at" if problem else None
+
+
 # --------------------------------------------------------------------------- telling kinds apart
 
 
@@ -664,8 +891,10 @@ def _sniff_file(path: Path) -> Kind:
 
 
 def _sniff(data: bytes) -> Kind:
-    """A feed, an OPML list, other XML or a page, from the root element of ``data``."""
-    head = data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf")
+    """A feed, an OPML list, other XML, XML with an inline DTD or a page, from the prolog of ``data``."""
+    head = _xml_head(data)
+    if _INLINE_DTD.match(head):
+        return "dtd"
     match = _ROOT_TAG.match(head)
     if match is None:
         return "page"
@@ -678,6 +907,20 @@ def _sniff(data: bytes) -> Kind:
     if local == "html" or not head.lstrip().startswith(b"<?xml"):
         return "page"  # an HTML page, or text that happens to open with a tag
     return "xml"
+
+
+def _xml_head(data: bytes) -> bytes:
+    """The first bytes of ``data`` as UTF-8 (from UTF-16 or UTF-32 when they are), without a BOM."""
+    head = data[:SNIFF_BYTES]
+    for start, encoding, bom in _WIDE_STARTS:
+        if head.startswith(start):
+            return head[len(start) if bom else 0 :].decode(encoding, "ignore").encode("utf-8")
+    return head.removeprefix(codecs.BOM_UTF8)
+
+
+def _has_inline_dtd(data: bytes) -> bool:
+    """Whether an XML document declares an internal DTD subset (entities storydiff will not expand)."""
+    return _INLINE_DTD.match(_xml_head(data)) is not None
 
 
 def _directory_files(root: Path) -> list[Path]:
@@ -735,22 +978,51 @@ def _opml_feeds(data: bytes, *, base_url: str | None, base_dir: Path | None) -> 
     return list(feeds)
 
 
+# Character references feedparser turns into characters with chr(): one past U+10FFFF, a
+# surrogate or NUL makes chr() or the UTF-8 encoding after it fail, losing the whole feed.
+_BAD_CHARREF = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,16})|0*([0-9]{1,20}));")
+_REPLACEMENT_CHARREF = b"&#xFFFD;"
+
+
+def _parse_feed(data: bytes, base_url: str | None) -> Any:
+    """feedparser's reading of a feed; ValueError when it cannot be read at all.
+
+    References to characters that do not exist are replaced by U+FFFD first.
+    """
+    headers = {"content-location": base_url} if base_url else {}
+    try:
+        return feedparser.parse(_BAD_CHARREF.sub(_charref_or_replacement, data), response_headers=headers)
+    except (UnicodeError, LookupError) as exc:
+        raise ValueError(f"its declared encoding cannot decode it: {_first_line(exc)}") from None
+    except Exception as exc:
+        raise ValueError(f"{type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def _charref_or_replacement(match: re.Match[bytes]) -> bytes:
+    hex_digits, decimal = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(decimal)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return _REPLACEMENT_CHARREF
+    return match.group()
+
+
 def _entry_date(entry: Any) -> str | None:
     """The day an entry was published, as the feed wrote it (its own time zone, not UTC)."""
     for key in ("published", "updated", "created"):
-        value = _clean(entry.get(key))
+        # dict.get: feedparser's own get() maps "updated" to "published" with a DeprecationWarning
+        value = _clean(dict.get(entry, key))
         if value is None:
             continue
         try:
-            return email.utils.parsedate_to_datetime(value).strftime("%Y-%m-%d")  # RSS: RFC 822 dates
-        except (TypeError, ValueError):
+            return rfc822_date(value)  # RSS: RFC 822 dates
+        except ValueError:
             pass
         try:
             return iso_date(value)  # Atom: RFC 3339 timestamps
         except ValueError:
             pass
-        parsed = entry.get(f"{key}_parsed")  # feedparser's reading of other forms, in UTC
-        if parsed is not None:
+        parsed = dict.get(entry, f"{key}_parsed")  # feedparser's reading of other forms, in UTC
+        if parsed is not None and 1 <= parsed.tm_year <= 9999:
             return f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}"
     return None
 
@@ -805,11 +1077,23 @@ class _TextOfFragment(HTMLParser):
         if not self._skipping:
             self.parts.append(data)
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """A ``<![...`` section; one that is not (``<![ x``, which Python 3.11 asserts on) is text."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.handle_data("<![")
+            return i + len("<![")
+
 
 def _fragment_text(fragment: str) -> str:
     parser = _TextOfFragment()
-    parser.feed(fragment)
-    parser.close()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except AssertionError:
+        # HTMLParser's last resort on markup it cannot place; the fragment's text with the tags dropped.
+        parser.parts = [html.unescape(_TAG.sub("\n", fragment))]
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -819,6 +1103,10 @@ def _fragment_text(fragment: str) -> str:
 
 class _DamagedArchive(Exception):
     """An archive cannot be read past this point; the message says what is wrong."""
+
+
+class _ExpandedArchive(_DamagedArchive):
+    """A compressed archive unpacks to more than its cap (``Settings.max_expansion``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -841,7 +1129,7 @@ class _ArchiveStream:
     reported instead of pages silently going missing.
     """
 
-    def __init__(self, handle: io.BufferedIOBase) -> None:
+    def __init__(self, handle: io.BufferedIOBase, cap: int | None = None) -> None:
         magic = handle.read(len(_GZIP_MAGIC))
         handle.seek(0)
         self._stream: io.BufferedIOBase = (
@@ -850,6 +1138,8 @@ class _ArchiveStream:
         self._head = b""
         self._damage: _DamagedArchive | None = None
         self.position = 0  # bytes handed out so far
+        self.cap = cap if magic == _GZIP_MAGIC else None  # the most bytes it may unpack to
+        self._unpacked = 0
 
     def peek(self, size: int) -> bytes:
         """The first ``size`` bytes, read again by the next :meth:`read`."""
@@ -895,6 +1185,10 @@ class _ArchiveStream:
                 self._damage = _DamagedArchive(str(exc) or type(exc).__name__)
                 break
             if not chunk:
+                break
+            self._unpacked += len(chunk)
+            if self.cap is not None and self._unpacked > self.cap:
+                self._damage = _ExpandedArchive("unpacks to more than its cap")
                 break
             parts.append(chunk)
             got += len(chunk)
@@ -972,29 +1266,75 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _open_dump(path: Path) -> io.BufferedIOBase:
-    """A JSON Lines file opened for reading bytes, un-gzipped on the fly when its name ends in ``.gz``."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return path.open("rb")
+    """A JSON Lines file opened for reading bytes, un-gzipped on the fly when its first bytes are gzip."""
+    with path.open("rb") as probe:
+        magic = probe.read(len(_GZIP_MAGIC))
+    return gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb")
 
 
-def _numbered_lines(handle: io.BufferedIOBase, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, line)`` from 1; None for a line over ``limit`` bytes (skipped, not held in memory)."""
-    lineno = 0
-    while True:
-        # The text, a "\r\n" and one byte more tell a line at the limit from one over it.
-        line = handle.readline(limit + 3)
-        if not line:
-            return
-        lineno += 1
-        if len(line.rstrip(b"\r\n")) <= limit:
-            yield lineno, line
-            continue
-        while not line.endswith(b"\n"):
-            line = handle.readline(SKIP_CHUNK_BYTES)
-            if not line:
+class _Expanded(Exception):
+    """A compressed file unpacks to more than its cap (``Settings.max_expansion``)."""
+
+
+class _DumpLines:
+    """The non-blank lines of a JSON Lines file as ``(number, line)``, numbered from 1.
+
+    A line over ``limit`` bytes comes as ``(number, None)`` and is skipped, never
+    held in memory whole. Runs of blank lines cost next to nothing (a block of
+    whitespace is counted, not split). Past ``cap`` bytes read (unpacked)
+    :class:`_Expanded` is raised. ``lineno`` is the number of the last line read
+    whole, for messages about damage after it.
+    """
+
+    def __init__(self, handle: io.BufferedIOBase, limit: int, *, cap: int | None) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.cap = cap
+        self.lineno = 0
+        self.read = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        pending = bytearray()  # the start of a line not ended yet
+        overlong = False  # the pending line passed the limit: its bytes are dropped
+        while True:
+            block = self._block()
+            if not block:
                 break
-        yield lineno, None
+            if not pending and not overlong and block.isspace():
+                self.lineno += block.count(b"\n")
+                continue
+            *ended, rest = block.split(b"\n")
+            for piece in ended:
+                self.lineno += 1
+                if overlong or len(pending) + len(piece.rstrip(b"\r")) > self.limit:
+                    yield self.lineno, None
+                elif pending:
+                    line = bytes(pending) + piece
+                    if line.strip():
+                        yield self.lineno, line
+                elif piece.strip():
+                    yield self.lineno, piece
+                pending.clear()
+                overlong = False
+            if not overlong:
+                pending += rest
+                if len(pending) > self.limit + 1:  # +1: a "\r" before the "\n" still to come
+                    overlong = True
+                    pending.clear()
+        if pending or overlong:
+            self.lineno += 1
+            if overlong or len(pending.rstrip(b"\r")) > self.limit:
+                yield self.lineno, None
+            elif pending.strip():
+                yield self.lineno, bytes(pending)
+
+    def _block(self) -> bytes:
+        # read1: one step of the decompressor, so the lines before a damaged spot are not lost with it
+        block = self.handle.read1(SKIP_CHUNK_BYTES)
+        self.read += len(block)
+        if self.cap is not None and self.read > self.cap:
+            raise _Expanded
+        return block
 
 
 @dataclass(frozen=True, slots=True)
@@ -1022,11 +1362,17 @@ class _JsonlFields:
             if value is not None:
                 published = _record_date(name, value)
                 break
+        url = _clean(_string_field(record, "url"))
+        problem = url_problem(url) if url is not None else None
+        if problem is not None:
+            raise ValueError(f'"url": {problem}; give the address the report was published at')
+        if isinstance(raw_id, str):
+            _string_field(record, "id")  # the same checks as any other text field
         return cls(
             id=_clean(str(raw_id)) if raw_id is not None else None,
             text=_string_field(record, "text"),  # as given: offsets will point into it
             html=_string_field(record, "html"),
-            url=_clean(_string_field(record, "url")),
+            url=url,
             title=_clean(_string_field(record, "title")),
             outlet=next((_clean(v) for n in JSONL_OUTLET_FIELDS if (v := _string_field(record, n))), None),
             published=published,
@@ -1041,6 +1387,10 @@ def _string_field(record: dict[str, Any], name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f'"{name}" is {_json_type(value)}, not a string; give it as a JSON string')
+    try:
+        check_unicode(value, f'"{name}"')
+    except InputError as err:
+        raise ValueError(err.message) from None
     return value if value.strip() else None
 
 
@@ -1056,8 +1406,8 @@ def _json_type(value: object) -> str:
 def _record_date(name: str, value: str) -> str:
     """A record's date as ``YYYY-MM-DD`` from ISO 8601 or RFC 822; ValueError saying the form wanted."""
     try:
-        return email.utils.parsedate_to_datetime(value).strftime("%Y-%m-%d")
-    except (TypeError, ValueError):
+        return rfc822_date(value)
+    except ValueError:
         pass
     try:
         return iso_date(value)

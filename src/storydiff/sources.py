@@ -34,6 +34,7 @@ import codecs
 import contextlib
 import dataclasses
 import datetime as dt
+import email.utils
 import logging
 import re
 import sys
@@ -72,6 +73,7 @@ __all__ = [
     "Metadata",
     "article_from_bytes",
     "article_from_fetch",
+    "check_unicode",
     "detect_language",
     "html_by_type",
     "iso_date",
@@ -82,9 +84,11 @@ __all__ = [
     "not_found_message",
     "parse_published",
     "read_file",
+    "rfc822_date",
     "strip_www",
     "unique_id",
     "url_id",
+    "url_problem",
 ]
 
 logger = logging.getLogger(__name__)
@@ -186,6 +190,9 @@ _BARE_ADDRESS = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# A lone UTF-16 surrogate: what a JSON "\ud800" escape or a broken UTF-16 conversion leaves in a
+# string. It is not a character, and no codec, model or database takes it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FRONT_MATTER_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
 _SENTENCE_END = re.compile(r"""[.!?…:;,]["'”’)\]]*$""")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
@@ -604,6 +611,7 @@ def _decode(data: bytes | str, *, charset: str | None = None) -> str:
     """Bytes to text with ``\\n`` line endings; raises BinaryInput for anything that is not text."""
     if isinstance(data, str):
         text = data
+        check_unicode(text)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         decoded = _decode_with(data, "utf-16")
         if decoded is None:
@@ -625,13 +633,33 @@ def _decode(data: bytes | str, *, charset: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def check_unicode(text: str, what: str = "the text") -> None:
+    """Refuse text holding a lone surrogate (``\\ud800``): it is not Unicode, and nothing downstream takes it.
+
+    Raises :class:`InputError` saying where it is and how to fix the source.
+    """
+    match = _SURROGATE.search(text)
+    if match is not None:
+        raise InputError(
+            f"{what} holds a lone surrogate (U+{ord(match.group()):04X} at character {match.start()}), "
+            "which is not a character; re-export the source as UTF-8"
+        )
+
+
 def _decode_with(data: bytes, encoding: str | None) -> str | None:
+    """``data`` decoded as ``encoding``; None when it does not decode to text.
+
+    UnicodeError, not only UnicodeDecodeError: a page may declare any codec
+    name, and some (``undefined``) raise the base class. A decoding with lone
+    surrogates (a declared ``unicode_escape`` reading ``\\ud800``) is not text.
+    """
     if not encoding:
         return None
     try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+        text = data.decode(encoding)
+    except (UnicodeError, LookupError):
         return None
+    return None if _SURROGATE.search(text) else text
 
 
 def _binary_message(data: bytes) -> str:
@@ -689,6 +717,10 @@ def _parse_text(text: str) -> _Parsed:
             published = iso_date(published)
         except ValueError as exc:
             raise InputError(f"front matter published: {exc}") from None
+    url = meta.get("url")
+    problem = url_problem(url) if url is not None else None
+    if problem is not None:
+        raise InputError(f"front matter url: {problem}; give the address the report was published at")
     return _Parsed(
         text=body,
         title=meta.get("title") or _headline(body),
@@ -762,9 +794,39 @@ def iso_date(value: str) -> str:
         raise ValueError(f"{value!r} is not a date; {hint}")
     try:
         parsed = dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"{value!r} is not a valid date ({exc}); {hint}") from None
-    return parsed.strftime("%Y-%m-%d")
+    return f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"
+
+
+def rfc822_date(value: str) -> str:
+    """``YYYY-MM-DD`` from an RFC 822 date (``Tue, 17 Mar 2026 09:00:00 GMT``), as written (its own zone).
+
+    Raises ValueError for anything else, a date out of range included (the
+    standard library raises OverflowError for an hour of twenty digits).
+    """
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, OverflowError, IndexError) as exc:
+        raise ValueError(f"{value!r} is not an RFC 822 date ({exc})") from None
+    return f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be used as an article's address (it does not parse), or None when it can.
+
+    ``urlsplit`` raises ValueError for an unclosed ``[`` (``http://[bad``) and
+    ``.port`` for a port that is not a number in range; such an address would
+    fail every later step that reads its host.
+    """
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError as exc:
+        return f"{url!r} is not a valid address ({exc})"
+    if _SURROGATE.search(url) or _CONTROL_CHARS.search(url):
+        return f"{url!r} is not a valid address (it holds a control character or a lone surrogate)"
+    return None
 
 
 # --------------------------------------------------------------------------- articles

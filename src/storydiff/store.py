@@ -13,11 +13,21 @@ and recorded in ``schema_migrations``. **Every write goes through one path**,
 ingest killed midway loses nothing already committed and never leaves half an
 article. Reads see only committed data.
 
+An ingest killed outright (``kill -9``, a power cut) cannot mark its run; the
+next :meth:`Store.begin_run` marks every run still ``running`` whose process
+is gone (same host, the pid dead or reused) ``interrupted``. Runs of other
+hosts, and of versions that did not record their process, are left as they
+are: nothing here can tell whether they still run. Articles are claimed for
+analysis by the run that stores them or finds them unanalysed
+(:meth:`Store.claim_pending`); a claim lapses when its run is no longer
+``running``, so two ingests at once never analyse the same article twice and
+the articles of a killed run are finished by the next.
+
 Tables::
 
-    ingest_runs    one row per ingest: sources, status, new/duplicate/rejected counts
+    ingest_runs    one row per ingest: sources, status, new/duplicate/rejected counts, the process running it
     rejections     inputs a run could not use, with the reason
-    articles       raw bytes and extracted text, metadata, content hash, MinHash, origin
+    articles       raw bytes and extracted text, metadata, content hash, MinHash, origin, claiming run
     analyses       per article: the Analysis and the clustering features (JSON), or the error
     claims         per article: one row per claim (kind, subject, attribute, value, offsets, speaker)
     stories        clusterer state, counts, the rendered report (JSON) and when it was made
@@ -29,6 +39,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -147,6 +159,14 @@ MIGRATIONS: tuple[str, ...] = (
         last_modified TEXT,
         checked TEXT NOT NULL
     );
+    """,
+    # 2: which process runs an ingest (to tell a killed run from a live one), and which run
+    # claimed an article for analysis (so that two ingests at once analyse it once)
+    """
+    ALTER TABLE ingest_runs ADD COLUMN host TEXT;
+    ALTER TABLE ingest_runs ADD COLUMN pid INTEGER;
+    ALTER TABLE ingest_runs ADD COLUMN process TEXT;
+    ALTER TABLE articles ADD COLUMN claimed_by INTEGER REFERENCES ingest_runs(id);
     """,
 )
 
@@ -314,6 +334,42 @@ def _redact(url: str) -> str:
     return f"{scheme}//{user}:***@{tail}"
 
 
+_HOST = socket.gethostname()
+
+
+def process_identity(pid: int) -> str | None:
+    """What tells process ``pid`` from a later one given the same pid: boot and start time (Linux).
+
+    None where ``/proc`` does not say (other systems): the pid alone is then checked.
+    """
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # the fields after the command name (in parentheses, which may hold spaces); start time is the 22nd
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+
+
+def process_alive(pid: int, identity: str | None) -> bool:
+    """Whether the process that recorded ``pid`` and ``identity`` (:func:`process_identity`) still runs."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, another user's
+    except OSError:
+        return True  # cannot tell: taken for alive, never marked interrupted wrongly
+    return identity is None or process_identity(pid) in (identity, None)
+
+
+def _storable(text: str) -> str:
+    """``text`` with lone surrogates and NULs escaped (no database takes the first, PostgreSQL no NUL)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -333,6 +389,11 @@ def open_store(db: str | Path) -> Store:
     return Store(_SQLite(path), label=text)
 
 
+# An article a run may take: unclaimed, its own, or claimed by a run that no longer runs.
+_FREE_FOR_RUN = (
+    "(claimed_by IS NULL OR claimed_by = ? "
+    "OR claimed_by IN (SELECT id FROM ingest_runs WHERE status <> 'running'))"
+)
 _RUN_COLUMNS = "id, started, finished, sources, status, new, duplicate, rejected"
 _ARTICLE_COLUMNS = "id, url, source, path, title, outlet, published, author, language, text, origin, ingested"
 
@@ -406,13 +467,43 @@ class Store:
     # --- ingest runs and rejections ------------------------------------------------------
 
     def begin_run(self, sources: Sequence[str]) -> int:
-        """Record the start of an ingest of ``sources`` and return the run id."""
+        """Record the start of an ingest of ``sources`` by this process and return the run id.
+
+        Runs left ``running`` by a process that is gone are marked
+        ``interrupted`` first (:meth:`mark_interrupted_runs`).
+        """
+        self.mark_interrupted_runs()
+        pid = os.getpid()
         with self._write():
             rows = self._db.execute(
-                "INSERT INTO ingest_runs (started, sources, status) VALUES (?, ?, 'running') RETURNING id",
-                (_now(), " ".join(sources)),
+                "INSERT INTO ingest_runs (started, sources, status, host, pid, process) "
+                "VALUES (?, ?, 'running', ?, ?, ?) RETURNING id",
+                (_now(), _storable(" ".join(sources)), _HOST, pid, process_identity(pid)),
             )
         return int(rows[0][0])
+
+    def mark_interrupted_runs(self) -> list[int]:
+        """Mark ``interrupted`` every run still ``running`` whose process has ended; their ids.
+
+        Only runs of this host with a recorded process are judged: the process
+        is gone when its pid is not alive, or is alive but started at another
+        time (the pid was reused).
+        """
+        rows = self._db.execute(
+            "SELECT id, pid, process FROM ingest_runs "
+            "WHERE status = 'running' AND host = ? AND pid IS NOT NULL",
+            (_HOST,),
+        )
+        ended = [int(run) for run, pid, process in rows if not process_alive(int(pid), process)]
+        if ended:
+            with self._write():
+                for run in ended:
+                    self._db.execute(
+                        "UPDATE ingest_runs SET status = 'interrupted', finished = ? "
+                        "WHERE id = ? AND status = 'running'",
+                        (_now(), run),
+                    )
+        return ended
 
     def finish_run(self, run: int, status: str) -> None:
         """Mark a run ``done``, ``interrupted`` or ``failed``."""
@@ -422,11 +513,15 @@ class Store:
             )
 
     def reject(self, run: int, input: str, reason: str) -> None:
-        """Record an input the run could not use, and count it."""
+        """Record an input the run could not use, and count it.
+
+        A file name that is not UTF-8 (a lone surrogate from the file system) or
+        a NUL is written escaped: no rejection is lost for the way it is named.
+        """
         with self._write():
             self._db.execute(
                 "INSERT INTO rejections (run, input, reason, at) VALUES (?, ?, ?, ?)",
-                (run, input, reason, _now()),
+                (run, _storable(input), _storable(reason), _now()),
             )
             self._db.execute("UPDATE ingest_runs SET rejected = rejected + 1 WHERE id = ?", (run,))
 
@@ -489,8 +584,8 @@ class Store:
                 return None
             rows = self._db.execute(
                 "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
-                "language, raw, content_type, text, minhash, origin, run, ingested) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "language, raw, content_type, text, minhash, origin, run, ingested, claimed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     a.url,
                     content_hash,
@@ -508,6 +603,7 @@ class Store:
                     origin,
                     run,
                     _now(),
+                    run,  # the run that stores an article analyses it
                 ),
             )
             self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
@@ -575,6 +671,22 @@ class Store:
         )
         return [int(r[0]) for r in rows]
 
+    def claim_pending(self, run: int) -> list[int]:
+        """Claim for ``run`` every unanalysed article no other live run has claimed; their ids, in order.
+
+        One statement in one transaction: of two ingests claiming at once, each
+        article goes to one. A claim held by a run that is no longer ``running``
+        (done, failed, interrupted) is taken over.
+        """
+        with self._write():
+            rows = self._db.execute(
+                "UPDATE articles SET claimed_by = ? WHERE id IN ("
+                "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article = a.id WHERE n.article IS NULL"
+                f") AND {_FREE_FOR_RUN} RETURNING id",
+                (run, run),
+            )
+        return sorted(int(r[0]) for r in rows)
+
     def save_analyses(self, results: Sequence[AnalysisResult]) -> None:
         """Store a batch of analyses with their claims, in one transaction."""
         now = _now()
@@ -632,13 +744,18 @@ class Store:
 
     # --- stories -------------------------------------------------------------------------
 
-    def unclustered(self) -> list[int]:
-        """Analysed articles in no story yet, in publication order (undated last), then id."""
+    def unclustered(self, run: int | None = None) -> list[int]:
+        """Analysed articles in no story yet, in publication order (undated last), then id.
+
+        With ``run``, only those it may cluster: not claimed by another run still running.
+        """
+        where, params = ("", ()) if run is None else (f" AND {_FREE_FOR_RUN}", (run,))
         rows = self._db.execute(
             "SELECT a.id FROM articles a JOIN analyses n ON n.article = a.id "
             "LEFT JOIN story_members m ON m.article = a.id "
-            "WHERE m.article IS NULL AND n.features IS NOT NULL "
-            "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id"
+            f"WHERE m.article IS NULL AND n.features IS NOT NULL{where} "
+            "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id",
+            params,
         )
         return [int(r[0]) for r in rows]
 

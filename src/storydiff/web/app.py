@@ -57,9 +57,6 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
 }
-# Host names a loopback server answers to; anything else is a name pointed at
-# 127.0.0.1 by someone else's DNS, and refused.
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -71,7 +68,12 @@ def is_api(path: str) -> bool:
 def error_response(
     path: str, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
-    """The one error shape: JSON under ``/api``, a readable page elsewhere."""
+    """The one error shape: JSON under ``/api``, a readable page elsewhere.
+
+    The message may quote what the user sent; a lone surrogate in it (a JSON
+    ``"\\ud800"``) is written as an escape, or encoding the answer would fail.
+    """
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     if is_api(path):
         return JSONResponse({"error": {"status": status, "message": message}}, status, headers=headers)
     return views.error_page(status, message, headers=headers)
@@ -174,7 +176,9 @@ class Guard:
         if length.isdigit() and int(length) > self.max_body:
             return 413, self._too_large()
         host = headers.get("host", "")
-        if self.loopback and _host_name(host) not in LOOPBACK_HOSTS:
+        # A loopback server answers to loopback addresses (all of 127/8, ::1) and the names that
+        # always mean this machine; any other name is pointed at it by someone else's DNS.
+        if self.loopback and not is_loopback(_host_name(host)):
             return 400, (
                 f"this server answers to 127.0.0.1 or localhost, not {host!r}; open it at "
                 "http://127.0.0.1 (a name pointed at this machine by other DNS is refused)"

@@ -96,6 +96,10 @@ def refusal(address: IPAddress) -> str | None:
         return "a multicast address"
     if address.is_private:
         return "a private network address"
+    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
+        # fec0::/10, deprecated (RFC 3879) but still routed inside some networks; Python
+        # counts it neither private nor reserved, and before 3.12.4 global
+        return "a site-local address (a deprecated private range)"
     if address.is_reserved:
         return "a reserved address"
     if not address.is_global:
@@ -185,6 +189,10 @@ def _ip_or_fail(text: str, host: str) -> IPAddress:
     return address
 
 
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().split("\n", 1)[0] or type(exc).__name__
+
+
 def _scheme_reason(scheme: str) -> str:
     shown = f"{scheme}: addresses" if scheme else "an address without http:// or https://"
     return f"{shown} cannot be fetched, only http and https; give the page's web address (https://...)"
@@ -197,8 +205,8 @@ def check_url(url: str, policy: AddressPolicy) -> list[IPAddress]:
     """
     try:
         return policy._checked(httpx.URL(url))
-    except httpx.InvalidURL as exc:
-        raise FetchError(f"is not a valid address ({exc}); check the URL", input=url) from None
+    except (httpx.InvalidURL, UnicodeError) as exc:  # UnicodeError: a lone surrogate in the address
+        raise FetchError(f"is not a valid address ({_first_line(exc)}); check the URL", input=url) from None
     except _Refused as why:
         raise FetchError(f"refused: {why}" if why.refused else str(why), input=url) from None
 

@@ -64,6 +64,10 @@ __all__ = [
 ANALYSIS_LOCK = threading.Lock()
 # At least this many inputs make a comparison.
 MIN_INPUTS = 2
+# Article ids are 64-bit database keys from 1 (SQLite INTEGER, PostgreSQL BIGINT): a number
+# outside them names no article, and the database drivers raise OverflowError on it.
+MIN_ARTICLE_ID = 1
+MAX_ARTICLE_ID = 2**63 - 1
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -108,8 +112,10 @@ def story_or_404(store: Store, story_id: str, *, hint: str) -> tuple[StoryRow, R
 
 
 def article_or_404(store: Store, article_id: int) -> StoredArticle:
-    """One stored article; HTTP 404 when the corpus has none by that id."""
+    """One stored article; HTTP 404 when the corpus has none by that id (or none could have it)."""
     try:
+        if not MIN_ARTICLE_ID <= article_id <= MAX_ARTICLE_ID:
+            raise StoreError(f"no article {article_id}")  # the database could not even be asked
         [stored] = store.articles([article_id])
     except StoreError:
         raise HTTPException(
@@ -359,15 +365,12 @@ def ingest_url(url: str, store: Store, web: WebSettings) -> IngestResult:
     The URL is checked before a run is recorded, so a refused address is an
     error, not a rejected input; what the page or feed leads to is fetched
     through the same guard and, when refused, recorded as rejected like any
-    other unusable item.
+    other unusable item. The analysis lock is taken only once the downloads
+    are done: a slow site must not hold up every comparison and story page.
     """
     check_url(url, web.policy)
     settings = web.fetch_settings()
-    with (
-        make_safe_client(settings, web.policy) as client,
-        Fetcher(settings, client) as fetcher,
-        ANALYSIS_LOCK,
-    ):
-        summary = ingest([url], store, settings, fetcher=fetcher)
+    with make_safe_client(settings, web.policy) as client, Fetcher(settings, client) as fetcher:
+        summary = ingest([url], store, settings, fetcher=fetcher, analysis_lock=ANALYSIS_LOCK)
     rejected = tuple(Rejection(source, reason) for _, source, reason in store.rejections(summary.run))
     return IngestResult(summary, rejected)

@@ -31,6 +31,9 @@ DEFAULT_MAX_TEXTS = 10
 # A web user waits for the page: a news site that has not answered in 10 s is
 # not going to (the command line waits 20 s, for batch runs).
 DEFAULT_FETCH_TIMEOUT = 10.0
+# ... and one that trickles its page for longer than this in all is not worth the wait
+# (a page of 2 MB at 100 kB/s, a slow mobile link, takes 20 s).
+DEFAULT_FETCH_DEADLINE = 30.0
 # Stories per page of the list: a screenful or two, and the list stays fast on
 # a corpus of thousands.
 DEFAULT_PAGE_SIZE = 50
@@ -62,6 +65,7 @@ class WebSettings:
     max_text_bytes: int = DEFAULT_MAX_BYTES
     max_texts: int = DEFAULT_MAX_TEXTS
     fetch_timeout: float = DEFAULT_FETCH_TIMEOUT
+    fetch_deadline: float = DEFAULT_FETCH_DEADLINE
     page_size: int = DEFAULT_PAGE_SIZE
     kept_results: int = DEFAULT_KEPT_RESULTS
     policy: AddressPolicy = PUBLIC_ONLY
@@ -76,8 +80,10 @@ class WebSettings:
         return self.max_texts * self.max_text_bytes * 3 + 65_536
 
     def fetch_settings(self) -> Settings:
-        """The pipeline settings for reading what users give: the size limit per text, the fetch timeout."""
-        return Settings(max_bytes=self.max_text_bytes, timeout=self.fetch_timeout)
+        """The pipeline settings for reading what users give: the size limit per text, the fetch limits."""
+        return Settings(
+            max_bytes=self.max_text_bytes, timeout=self.fetch_timeout, fetch_deadline=self.fetch_deadline
+        )
 
 
 def is_loopback(host: str) -> bool:
