@@ -10,6 +10,7 @@ without a dialog (hostile markup that ran would open one).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from storydiff.compare.scorer import SCORER_ENV, load_scorer
 from storydiff.web import WebSettings
 from test_web import DUMP, FERRY, FIXTURES, corpus_of, live_server
 
@@ -35,6 +37,18 @@ COMPARE_TIMEOUT_MS = 180_000
 SCREENSHOT_SIZE = {"width": 1400, "height": 1800}
 # Tab presses allowed to reach the first finding: skip link, site links, section links, downloads.
 MAX_TABS = 30
+
+
+@pytest.fixture(scope="module", autouse=True)
+def eager_scorer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A scorer with a lower threshold, so the story shows a conflict to select (60 against 80
+    firefighters, which the packaged scorer ranks first among the fire's pairs of two outlets but
+    leaves below its floor): these tests drive the page, not the scorer's choices."""
+    path = tmp_path_factory.mktemp("scorer") / "eager.json"
+    path.write_text(dataclasses.replace(load_scorer(), threshold=0.1, floor=0.05).to_json())
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(SCORER_ENV, str(path))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +142,10 @@ def test_open_a_story_and_select_a_conflict_in_every_report(page: Any, base: str
 
     conflict.locator("a.finding-link").click()
     quoted = evidence(page, conflict_id)
-    assert len(quoted) == 2  # 60 firefighters in one report, 80 in the other
-    assert highlighted(page, conflict_id) == quoted  # exactly the statements, in both reports
+    assert len(quoted) >= 2  # one statement in each report that disagrees
+    assert highlighted(page, conflict_id) == quoted  # exactly the statements, in every report
     assert "is-selected" in (conflict.get_attribute("class") or "")
-    assert page.locator("#selection-status").inner_text().endswith("in 2 reports.")
+    assert page.locator("#selection-status").inner_text().endswith(f"in {len(quoted)} reports.")
     screenshot(page, "story.png")
 
     # selecting another finding moves the highlight there
