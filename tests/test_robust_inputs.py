@@ -737,3 +737,16 @@ def test_a_link_whose_idna_name_holds_no_valid_name_is_a_fetch_error(tmp_path: P
             f"{path} > http://xn--ls8h.example/story": "is not a valid address (Codepoint U+1F4A9 at position 1 "
             "of '💩' not allowed); check the URL (the feed entry's own text is too short to use instead)"
         }
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "raw_unicode_escape", "utf-7", "undefined", "rot13"])
+def test_a_page_declaring_a_codec_that_is_no_charset_is_read_as_utf8(tmp_path: Path, charset: str) -> None:
+    # unicode_escape turned "\ud800" into a lone surrogate, and warned (an error here) on "\<"
+    path = tmp_path / "page.html"
+    body = f"<p>{BRIDGE}</p><p>{FERRY} \\ud800 \\<</p>"
+    path.write_bytes(
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"></head><body>{body}</body></html>'.encode()
+    )
+    [doc] = items_of([path])
+    assert isinstance(doc, Document)
+    assert doc.article.text.endswith("\\ud800 \\<")  # the backslashes as written

@@ -190,6 +190,9 @@ _BARE_ADDRESS = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Python codecs that decode bytes to text but are no charset of any web page. UTF-7 is one in
+# name only: browsers refuse it (it hides markup from filters), and so does storydiff.
+NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined", "utf-7"})
 # A lone UTF-16 surrogate: what a JSON "\ud800" escape or a broken UTF-16 conversion leaves in a
 # string. It is not a character, and no codec, model or database takes it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -622,9 +625,10 @@ def _decode(data: bytes | str, *, charset: str | None = None) -> str:
             raise BinaryInput(_binary_message(data))
         # A declared charset first; then UTF-8 (with or without BOM); then cp1252, the
         # Windows "ANSI" encoding of legacy English files; Latin-1 decodes anything.
+        declared = charset if charset and _is_charset(charset) else None
         text = next(
             decoded
-            for encoding in (charset, "utf-8-sig", "cp1252", "latin-1")
+            for encoding in (declared, "utf-8-sig", "cp1252", "latin-1")
             if (decoded := _decode_with(data, encoding)) is not None
         )
     text = text.removeprefix("\ufeff")
@@ -644,6 +648,20 @@ def check_unicode(text: str, what: str = "the text") -> None:
             f"{what} holds a lone surrogate (U+{ord(match.group()):04X} at character {match.start()}), "
             "which is not a character; re-export the source as UTF-8"
         )
+
+
+def _is_charset(name: str) -> bool:
+    """Whether a declared charset names a character encoding of web pages, not another Python codec.
+
+    A page may declare any name, and Python's codecs include escapes and
+    transforms (``unicode_escape``, ``idna``, ``rot13``) that are no charset:
+    decoding with them turns ``\\ud800`` into a lone surrogate, or warns.
+    """
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        return False
+    return info.name not in NOT_CHARSETS and getattr(info, "_is_text_encoding", True)
 
 
 def _decode_with(data: bytes, encoding: str | None) -> str | None:
