@@ -750,3 +750,22 @@ def test_a_page_declaring_a_codec_that_is_no_charset_is_read_as_utf8(tmp_path: P
     [doc] = items_of([path])
     assert isinstance(doc, Document)
     assert doc.article.text.endswith("\\ud800 \\<")  # the backslashes as written
+
+
+@pytest.mark.parametrize("url", ["http:///", "https://", "ftp://files.example/a.txt", "relative/story.html"])
+def test_an_address_without_http_or_a_host_is_refused_by_the_fetcher_itself(url: str) -> None:
+    # the default transport refuses these, but a transport without that check (a test's) failed
+    # deep inside httpx's cookie handling with "ValueError: unknown url type"
+    answered: list[str] = []
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        answered.append(str(request.url))
+        return httpx.Response(200, text=BRIDGE)
+
+    with httpx.Client(transport=httpx.MockTransport(serve)) as client, Fetcher(Settings(), client) as fetcher:
+        with pytest.raises(FetchError) as caught:
+            fetcher.get(url)
+    assert (
+        caught.value.message == "is not a valid address (not http or https, or no host name); check the URL"
+    )
+    assert answered == []
