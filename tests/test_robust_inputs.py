@@ -762,9 +762,12 @@ def test_an_address_without_http_or_a_host_is_refused_by_the_fetcher_itself(url:
         answered.append(str(request.url))
         return httpx.Response(200, text=BRIDGE)
 
-    with httpx.Client(transport=httpx.MockTransport(serve)) as client, Fetcher(Settings(), client) as fetcher:
-        with pytest.raises(FetchError) as caught:
-            fetcher.get(url)
+    with (
+        httpx.Client(transport=httpx.MockTransport(serve)) as client,
+        Fetcher(Settings(), client) as fetcher,
+        pytest.raises(FetchError) as caught,
+    ):
+        fetcher.get(url)
     assert (
         caught.value.message == "is not a valid address (not http or https, or no host name); check the URL"
     )
