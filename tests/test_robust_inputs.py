@@ -689,10 +689,15 @@ def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: P
 
     first, second = _Recording(before=hold), _Recording()
     summaries: list[IngestSummary] = []
+    failures: list[BaseException] = []
 
     def ingest_first() -> None:
-        with open_store(db) as store:
-            summaries.append(ingest([str(folder)], store, analyzer=first))
+        try:
+            with open_store(db) as store:
+                summaries.append(ingest([str(folder)], store, analyzer=first))
+        except BaseException as exc:  # raised again below, in the test's own thread
+            failures.append(exc)
+            analysing.set()
 
     thread = threading.Thread(target=ingest_first)
     thread.start()
@@ -703,6 +708,8 @@ def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: P
     finally:
         second_done.set()
         thread.join()
+    if failures:
+        raise failures[0]
     [early] = summaries
     assert (early.new, early.analysed) == (3, 3)
     assert (late.new, late.duplicate, late.analysed) == (0, 3, 0)
