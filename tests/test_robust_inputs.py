@@ -689,10 +689,15 @@ def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: P
 
     first, second = _Recording(before=hold), _Recording()
     summaries: list[IngestSummary] = []
+    failures: list[BaseException] = []
 
     def ingest_first() -> None:
-        with open_store(db) as store:
-            summaries.append(ingest([str(folder)], store, analyzer=first))
+        try:
+            with open_store(db) as store:
+                summaries.append(ingest([str(folder)], store, analyzer=first))
+        except BaseException as exc:  # raised again below, in the test's own thread
+            failures.append(exc)
+            analysing.set()
 
     thread = threading.Thread(target=ingest_first)
     thread.start()
@@ -703,6 +708,8 @@ def test_two_ingests_of_one_folder_at_once_analyse_each_article_once(tmp_path: P
     finally:
         second_done.set()
         thread.join()
+    if failures:
+        raise failures[0]
     [early] = summaries
     assert (early.new, early.analysed) == (3, 3)
     assert (late.new, late.duplicate, late.analysed) == (0, 3, 0)
@@ -750,3 +757,25 @@ def test_a_page_declaring_a_codec_that_is_no_charset_is_read_as_utf8(tmp_path: P
     [doc] = items_of([path])
     assert isinstance(doc, Document)
     assert doc.article.text.endswith("\\ud800 \\<")  # the backslashes as written
+
+
+@pytest.mark.parametrize("url", ["http:///", "https://", "ftp://files.example/a.txt", "relative/story.html"])
+def test_an_address_without_http_or_a_host_is_refused_by_the_fetcher_itself(url: str) -> None:
+    # the default transport refuses these, but a transport without that check (a test's) failed
+    # deep inside httpx's cookie handling with "ValueError: unknown url type"
+    answered: list[str] = []
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        answered.append(str(request.url))
+        return httpx.Response(200, text=BRIDGE)
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(serve)) as client,
+        Fetcher(Settings(), client) as fetcher,
+        pytest.raises(FetchError) as caught,
+    ):
+        fetcher.get(url)
+    assert (
+        caught.value.message == "is not a valid address (not http or https, or no host name); check the URL"
+    )
+    assert answered == []
