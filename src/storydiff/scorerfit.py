@@ -41,7 +41,7 @@ import numpy as np
 from .compare import candidate_pairs
 from .compare.features import FEATURES
 from .compare.pairs import Pair
-from .compare.scorer import PairScorer, fit_logistic, fit_platt
+from .compare.scorer import PairScorer, fit_logistic, fit_platt, sigmoid
 from .devgold import GoldEvent, load_events, load_split, report_paths
 from .embeddings import Embedder, default_embedder
 from .errors import EvalDataError
@@ -253,7 +253,7 @@ def fit_scorer(pairs: LabelledPairs, say: Callable[[str], None] = lambda _: None
         for balanced in (False, True):
             logits = _held_out_logits(x, y, folds, l2, balanced)
             a, b = fit_platt(logits, y)
-            p = _sigmoid(a * logits + b)
+            p = sigmoid(a * logits + b)
             shown, right, which = _one_per_sentence_pair(p, y, found, sentence_pair)
             t = _lowest_threshold(shown, right, TARGET_PRECISION)
             recall = len({w for w, s in zip(which, shown, strict=True) if w and s >= t}) / gold_items
@@ -267,7 +267,7 @@ def fit_scorer(pairs: LabelledPairs, say: Callable[[str], None] = lambda _: None
                 best = choice
     assert best is not None
     a, b = fit_platt(best.logits, y)
-    shown, right, _ = _one_per_sentence_pair(_sigmoid(a * best.logits + b), y, found, sentence_pair)
+    shown, right, _ = _one_per_sentence_pair(sigmoid(a * best.logits + b), y, found, sentence_pair)
     threshold = _lowest_threshold(shown, right, TARGET_PRECISION)
     floor = min(_lowest_threshold(shown, right, POSSIBLE_PRECISION), threshold)
     mean, scale, weights, bias = fit_logistic(x, y, _weights(y, best.balanced), l2=best.l2)
@@ -332,10 +332,6 @@ def _lowest_threshold(p: np.ndarray, y: np.ndarray, precision: float) -> float:
     if len(ok) == 0:
         return 1.0
     return float(p[order][ok[-1]])
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
 
 
 def fit_from_gold(

@@ -16,7 +16,7 @@ import itertools
 from ..lexicon import PUBLISHING_VERBS
 from ..records import Claim, Finding
 from .context import Context
-from .findings import Scored, distinct_sentences, one_per_voice, statement, subject_of, who
+from .findings import Scored, agreement, distinct_sentences, one_per_voice, statement, subject_of, who
 from .pairs import Pair, may_differ
 from .thresholds import CANDIDATE_MIN_SIM, MAJOR_DATE_DAYS, MAX_DATE_CONFLICT_DAYS
 
@@ -131,14 +131,4 @@ def describe(group: list[Scored], ctx: Context) -> Finding:
 
 def describe_agreement(group: list[Scored], ctx: Context) -> Finding:
     """Several reports dating one act to the same day."""
-    members = distinct_sentences([c for p, _ in group for c in (p.left, p.right)])
-    day = members[0].date.iso if members[0].date else ""
-    outlets = ", ".join(dict.fromkeys(ctx.name(c.article) for c in members))
-    return Finding(
-        category="agreement",
-        kind="date",
-        subject=subject_of(members),
-        attribute=group[0][0].left.attribute,
-        explanation=f"{outlets} date it {day}.",
-        statements=tuple(statement(c) for c in members),
-    )
+    return agreement(group, ctx, "date", lambda ms: f"date it {ms[0].date.iso if ms[0].date else ''}")

@@ -59,6 +59,20 @@ def group_agreements(
     return [_finding(g, ctx, describe, "agreement") for g in _groups(confident)]
 
 
+def agreement(group: list[Scored], ctx: Context, kind: str, says: Callable[[list[Claim]], str]) -> Finding:
+    """Several reports stating one value for one thing; ``says`` words what they agree on."""
+    members = distinct_sentences([c for p, _ in group for c in (p.left, p.right)])
+    outlets = ", ".join(dict.fromkeys(ctx.name(c.article) for c in members))
+    return Finding(
+        category="agreement",
+        kind=kind,
+        subject=subject_of(members),
+        attribute=group[0][0].left.attribute,
+        explanation=f"{outlets} {says(members)}.",
+        statements=tuple(statement(c) for c in members),
+    )
+
+
 def _finding(group: list[Scored], ctx: Context, describe: Describe, category: str) -> Finding:
     group = sorted(group, key=lambda ps: -ps[1])
     finding = describe(group, ctx)

@@ -14,7 +14,7 @@ import math
 
 from ..records import Claim, Finding
 from .context import Context
-from .findings import Scored, distinct_sentences, one_per_voice, statement, subject_of, who
+from .findings import Scored, agreement, distinct_sentences, one_per_voice, statement, subject_of, who
 from .pairs import Pair, may_differ
 from .thresholds import CANDIDATE_MIN_SIM, MAJOR_RATIO, ROUNDING_TOLERANCE
 
@@ -98,14 +98,9 @@ def describe(group: list[Scored], ctx: Context) -> Finding:
 
 def describe_agreement(group: list[Scored], ctx: Context) -> Finding:
     """Several reports giving one figure for one thing."""
-    members = distinct_sentences([c for p, _ in group for c in (p.left, p.right)])
-    values = ", ".join(dict.fromkeys(c.value for c in members))
-    outlets = ", ".join(dict.fromkeys(ctx.name(c.article) for c in members))
-    return Finding(
-        category="agreement",
-        kind="numeric",
-        subject=subject_of(members),
-        attribute=group[0][0].left.attribute,
-        explanation=f"{outlets} state the same figure ({values}).",
-        statements=tuple(statement(c) for c in members),
+    return agreement(
+        group,
+        ctx,
+        "numeric",
+        lambda ms: f"state the same figure ({', '.join(dict.fromkeys(c.value for c in ms))})",
     )

@@ -28,7 +28,15 @@ import numpy as np
 from ..errors import ModelError
 from .features import FEATURES
 
-__all__ = ["SCORER_ENV", "PairScorer", "default_scorer_path", "fit_logistic", "fit_platt", "load_scorer"]
+__all__ = [
+    "SCORER_ENV",
+    "PairScorer",
+    "default_scorer_path",
+    "fit_logistic",
+    "fit_platt",
+    "load_scorer",
+    "sigmoid",
+]
 
 # Names a scorer file to use instead of the packaged one.
 SCORER_ENV = "STORYDIFF_SCORER"
@@ -61,7 +69,7 @@ class PairScorer:
         if len(x) == 0:
             return np.zeros(0)
         a, b = self.calibration
-        return _sigmoid(a * self.logit(x) + b)
+        return sigmoid(a * self.logit(x) + b)
 
     def to_json(self) -> str:
         """The scorer as the JSON of ``scorer.json``."""
@@ -131,7 +139,7 @@ def fit_logistic(
     penalty = np.full(z.shape[1], l2)
     penalty[-1] = 0.0
     for _ in range(_MAX_STEPS):
-        p = _sigmoid(z @ beta)
+        p = sigmoid(z @ beta)
         gradient = z.T @ (w * (p - y)) + penalty * beta
         hessian = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(beta))
         step = np.linalg.solve(hessian, gradient)
@@ -151,5 +159,6 @@ def fit_platt(logit: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return a, b - a * mean
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, clipped so that large logits do not overflow."""
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
