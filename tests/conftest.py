@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pgserver import INSTALL_HINT, fresh_database, start_server
-from storydiff.store import Store, open_store
+from storydiff.corpus.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "fixtures" / "cases"

@@ -1,11 +1,11 @@
-"""Tests for storydiff.attribution: who said what, and who "he" and "Quell" are."""
+"""Tests for storydiff.analysis.attribution: who said what, and who "he" and "Quell" are."""
 
 from __future__ import annotations
 
 import pytest
 
-from storydiff.attribution import canonical_speaker, extract_attributions, speaker_for
-from storydiff.nlp import parse
+from storydiff.analysis.attribution import canonical_speaker, extract_attributions, speaker_for
+from storydiff.analysis.nlp import parse
 from storydiff.records import Attribution
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, DEMO
-from storydiff.bench import (
+from storydiff.errors import InputNotFound, SettingsError
+from storydiff.evaluation.bench import (
     BENCH_FORMATS,
     CLAIM_PARTS,
     MIN_ARTICLES,
@@ -19,7 +20,6 @@ from storydiff.bench import (
     render_bench,
     run_bench,
 )
-from storydiff.errors import InputNotFound, SettingsError
 from storydiff.pipeline import analyze_articles
 from storydiff.records import Article
 

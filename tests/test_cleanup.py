@@ -2,8 +2,8 @@
 
 import pytest
 
-from storydiff.cleanup import clean_text, junk_spans
-from storydiff.nlp import content_sentences, parse
+from storydiff.analysis.cleanup import clean_text, junk_spans
+from storydiff.analysis.nlp import content_sentences, parse
 
 CASES = [
     # a "more from" navigation line between paragraphs

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from storydiff.compare import candidate_pairs, compare_analyses
+from storydiff.compare.embeddings import default_embedder
 from storydiff.compare.features import FEATURES, feature_matrix
 from storydiff.compare.pairs import Pair
 from storydiff.compare.scorer import SCORER_ENV, PairScorer, fit_logistic, fit_platt, load_scorer
-from storydiff.embeddings import default_embedder
 from storydiff.errors import ModelError
 from storydiff.pipeline import analyze_articles
 from storydiff.records import Analysis, Article

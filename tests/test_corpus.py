@@ -20,9 +20,9 @@ from click.testing import CliRunner
 
 from loopback import serving
 from storydiff.cli import cli
-from storydiff.corpus import LocalAnalyzer, ingest, merge_stories, split_story, story_report
+from storydiff.corpus.ingest import LocalAnalyzer, ingest, merge_stories, split_story, story_report
+from storydiff.corpus.store import Store, open_store
 from storydiff.errors import SettingsError, StoreError
-from storydiff.store import Store, open_store
 
 pytestmark = pytest.mark.slow
 
@@ -110,8 +110,8 @@ def test_local_worker_processes_and_a_real_local_dask_cluster_give_the_same_stor
     from distributed import LocalCluster
 
     # partitions of two articles: five articles make three tasks, more than the workers take at once
-    monkeypatch.setattr("storydiff.corpus.PARTITION_SIZE", 2)
-    monkeypatch.setattr("storydiff.corpus.IN_FLIGHT_PER_WORKER", 1)
+    monkeypatch.setattr("storydiff.corpus.ingest.PARTITION_SIZE", 2)
+    monkeypatch.setattr("storydiff.corpus.ingest.IN_FLIGHT_PER_WORKER", 1)
     analyzer = LocalAnalyzer(2)
     try:
         with open_store(tmp_path / "local.db") as local:
@@ -196,7 +196,7 @@ def test_cli_ingest_stories_report(tmp_path):
     listed = runner.invoke(cli, ["stories", "--db", db, "--format", "json"])
     assert listed.exit_code == 0, listed.output
     data = json.loads(listed.stdout)
-    assert data["schema"] == "storydiff.stories/1"
+    assert data["schema"] == "storydiff.corpus.stories/1"
     fire = next(s for s in data["stories"] if s["articles"] == 3)
     assert {i["url"] for i in fire["items"]} == FIRE
     assert all({"id", "path", "url", "outlet", "published"} <= set(i) for i in fire["items"])

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from storydiff.dates import extract_dates, resolve_date
-from storydiff.nlp import parse
+from storydiff.analysis.dates import extract_dates, resolve_date
+from storydiff.analysis.nlp import parse
 
 PUBLISHED = dt.date(2025, 6, 13)  # a Friday
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storydiff.dedup import (
+from storydiff.corpus.dedup import (
     NearDuplicateIndex,
     content_hash,
     minhash,

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from storydiff.devgold import check_event, load_events, load_split
 from storydiff.errors import EvalDataError
-from storydiff.evaluation import EvalSettings, evaluate, result_to_dict
+from storydiff.evaluation.devgold import check_event, load_events, load_split
+from storydiff.evaluation.tasks import EvalSettings, evaluate, result_to_dict
 
 GOLD = ROOT / "tests" / "fixtures" / "devgold"
 

@@ -23,12 +23,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import CASES, DEMO, ROOT, case_dirs, load_gold
-from storydiff.attribution import extract_attributions
+from storydiff.analysis.attribution import extract_attributions
+from storydiff.analysis.nlp import parse_many
+from storydiff.analysis.quantities import stated_quantities
 from storydiff.cli import cli
 from storydiff.errors import EvalDataError
-from storydiff.evaluation import EVAL_RENDERERS, EvalSettings, evaluate, result_to_dict
-from storydiff.nlp import parse_many
-from storydiff.quantities import stated_quantities
+from storydiff.evaluation.tasks import EVAL_RENDERERS, EvalSettings, evaluate, result_to_dict
 
 FIXTURES = ROOT / "tests" / "fixtures" / "eval"
 SCORERS = ("score_polnear.py", "score_quantities.py", "score_clusters.py", "score_compare.py")

@@ -20,7 +20,7 @@ import pytest
 from loopback import refused_url as loopback_refused_url
 from loopback import serving
 from storydiff.errors import FetchError, InputTooLarge
-from storydiff.fetch import BACKOFF_CAP, RETRY_AFTER_CAP, Fetcher, FetchResult
+from storydiff.inputs.fetch import BACKOFF_CAP, RETRY_AFTER_CAP, Fetcher, FetchResult
 from storydiff.settings import Settings
 
 PAGE = (

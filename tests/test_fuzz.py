@@ -1,7 +1,7 @@
 """Fuzzing the way in: JSON Lines, RSS/Atom feeds, WARC archives, HTML pages and plain text.
 
 Each strategy writes one generated input to a file and drives it through the ingest's own harvest
-stage (:func:`storydiff.corpus._harvest_into`: harvest, checks, near-duplicate index, a real
+stage (:func:`storydiff.corpus.ingest._harvest_into`: harvest, checks, near-duplicate index, a real
 SQLite store). Whatever the input, only two things may come out: a recorded rejection with a
 one-line reason, or one of storydiff's own errors (:mod:`storydiff.errors`). A rejection for a
 failure nobody foresaw ("could not be read (SomeError: ...)", the harvester's safety net) counts
@@ -32,12 +32,12 @@ from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storydiff.corpus import _harvest_into
-from storydiff.dedup import NearDuplicateIndex
+from storydiff.corpus.dedup import NearDuplicateIndex
+from storydiff.corpus.ingest import _harvest_into
+from storydiff.corpus.store import Store, open_store
 from storydiff.errors import StorydiffError
-from storydiff.fetch import Fetcher
+from storydiff.inputs.fetch import Fetcher
 from storydiff.settings import Settings
-from storydiff.store import Store, open_store
 
 # Inputs per strategy; `make fuzz` raises it. Derandomized unless FUZZ_RANDOM is set.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))

@@ -19,8 +19,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storydiff.errors import SettingsError
-from storydiff.fetch import Fetcher
-from storydiff.harvest import FeedCache, HarvestItem, MemoryFeedCache, harvest
+from storydiff.inputs.fetch import Fetcher
+from storydiff.inputs.harvest import FeedCache, HarvestItem, MemoryFeedCache, harvest
 from storydiff.records import Article, Document, KnownItem, Rejection
 from storydiff.settings import Settings
 from test_fetch import Loopback, Sleeps, loopback, refused_url, sleeps  # noqa: F401  (fixtures)

@@ -16,7 +16,11 @@ import pstats
 import pytest
 from click.testing import CliRunner
 
-from storydiff.bench import (
+from storydiff.analysis.claims import analyze
+from storydiff.analysis.cleanup import clean_text
+from storydiff.analysis.nlp import doc_index, load_nlp, parse, parse_many, split_pieces
+from storydiff.cli import cli
+from storydiff.evaluation.bench import (
     SIZE_STAGES,
     SYNTHETIC_PUBLISHED,
     SizeBenchResult,
@@ -26,10 +30,6 @@ from storydiff.bench import (
     run_size_bench,
     synthetic_text,
 )
-from storydiff.claims import analyze
-from storydiff.cleanup import clean_text
-from storydiff.cli import cli
-from storydiff.nlp import doc_index, load_nlp, parse, parse_many, split_pieces
 from storydiff.pipeline import analyze_articles
 from storydiff.records import Analysis, Article
 
@@ -72,7 +72,7 @@ def test_text_longer_than_the_models_limit_is_analysed_in_pieces(monkeypatch: py
         return pieces[-1]
 
     monkeypatch.setattr(load_nlp(), "max_length", 2_500)  # spaCy refuses longer texts (E088)
-    monkeypatch.setattr("storydiff.nlp.split_pieces", split_and_record)
+    monkeypatch.setattr("storydiff.analysis.nlp.split_pieces", split_and_record)
 
     (long,) = analyze_articles([article])
 

@@ -25,12 +25,12 @@ import pytest
 from conftest import DEMO, case_dirs, load_gold
 from goldscore import Score, score
 from storydiff.compare import candidate_pairs
+from storydiff.compare.embeddings import default_embedder
 from storydiff.compare.scorer import load_scorer
-from storydiff.embeddings import default_embedder
+from storydiff.inputs.sources import load_inputs
 from storydiff.pipeline import analyze_articles, run
-from storydiff.render import report_to_dict
+from storydiff.report.render import report_to_dict
 from storydiff.settings import Settings
-from storydiff.sources import load_inputs
 
 DEMO_SHOWN_RECALL_FLOOR = 0.35  # 4/11 when pinned
 DEMO_SHOWN_PRECISION_FLOOR = 0.90  # 3/3 when pinned

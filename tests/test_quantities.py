@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from storydiff.nlp import parse
-from storydiff.quantities import ABOUT_TOLERANCE, extract_quantities, parse_number
+from storydiff.analysis.nlp import parse
+from storydiff.analysis.quantities import ABOUT_TOLERANCE, extract_quantities, parse_number
 
 
 def _only(sentence: str, text: str):

@@ -1,4 +1,4 @@
-"""Tests for storydiff.render: the JSON contract and the Markdown, HTML and terminal views.
+"""Tests for storydiff.report.render: the JSON contract and the Markdown, HTML and terminal views.
 
 Reports are built by hand from invented articles, so these tests need no model.
 """
@@ -20,8 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from storydiff.claims import published_date
-from storydiff.codec import from_data, iso_day, to_data
+from storydiff.analysis.claims import published_date
 from storydiff.errors import StorydiffError
 from storydiff.records import (
     Article,
@@ -33,7 +32,8 @@ from storydiff.records import (
     Statement,
     TimelineEntry,
 )
-from storydiff.render import (
+from storydiff.report.codec import from_data, iso_day, to_data
+from storydiff.report.render import (
     RENDERERS,
     SCHEMA,
     TERMINAL_TIMELINE,

@@ -31,13 +31,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from loopback import refused_url, serving
-from storydiff.corpus import IngestSummary, LocalAnalyzer, ingest
+from storydiff.corpus.ingest import IngestSummary, LocalAnalyzer, ingest
+from storydiff.corpus.store import AnalysisResult, Store, open_store
 from storydiff.errors import FetchError
-from storydiff.fetch import Fetcher, format_size
-from storydiff.harvest import HarvestItem, harvest
+from storydiff.inputs.fetch import Fetcher, format_size
+from storydiff.inputs.harvest import HarvestItem, harvest
 from storydiff.records import Article, Document, Rejection
 from storydiff.settings import Settings
-from storydiff.store import AnalysisResult, Store, open_store
 from storydiff.web import AddressPolicy, WebSettings
 from storydiff.web.app import create_app
 from storydiff.web.service import ANALYSIS_LOCK
@@ -163,7 +163,7 @@ def test_an_ingest_of_a_dump_mixing_good_and_bad_records_stores_every_good_one(
 def test_a_failure_nobody_foresaw_rejects_that_record_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = sys.modules["storydiff.harvest"]  # the package's `harvest` is the function
+    module = sys.modules["storydiff.inputs.harvest"]  # the package's `harvest` is the function
     real = module.article_from_bytes
 
     def fragile(data: bytes | str, *args: object, **kwargs: object) -> object:
@@ -580,7 +580,7 @@ def test_hostile_ids_and_lone_surrogates_are_client_errors_in_the_one_shape(
 
 _CHILD = """
 import sys, time
-from storydiff.store import open_store
+from storydiff.corpus.store import open_store
 store = open_store(sys.argv[1])
 print(store.begin_run([sys.argv[2]]), flush=True)
 time.sleep(600)

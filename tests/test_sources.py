@@ -28,9 +28,9 @@ from storydiff.errors import (
     SettingsError,
     UnsupportedLanguage,
 )
+from storydiff.inputs.sources import LoadResult, load_input, load_inputs, parse_published
 from storydiff.records import Rejection
 from storydiff.settings import Settings
-from storydiff.sources import LoadResult, load_input, load_inputs, parse_published
 
 REPORT = (
     "Elm Street bridge closed after crack found\n"

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storydiff import codec
+from storydiff.corpus.store import MIGRATIONS, AnalysisResult, Store, open_store
+from storydiff.corpus.stories import ArticleFeatures, StoryState, story_state
 from storydiff.errors import StoreError
 from storydiff.records import (
     Analysis,
@@ -22,8 +23,7 @@ from storydiff.records import (
     Quantity,
     Sentence,
 )
-from storydiff.store import MIGRATIONS, AnalysisResult, Store, open_store
-from storydiff.stories import ArticleFeatures, StoryState, story_state
+from storydiff.report import codec
 
 
 def _document(n: int, *, url: str | None = None, text: str | None = None, published: str | None = None):

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from storydiff.embeddings import default_embedder
-from storydiff.errors import InputError, SettingsError
-from storydiff.nlp import parse
-from storydiff.records import Article
-from storydiff.stories import (
+from storydiff.analysis.nlp import parse
+from storydiff.compare.embeddings import default_embedder
+from storydiff.corpus.stories import (
     ArticleFeatures,
     ClusterSettings,
     StoryClusterer,
@@ -25,6 +23,8 @@ from storydiff.stories import (
     lemma_keys,
     year_mentions,
 )
+from storydiff.errors import InputError, SettingsError
+from storydiff.records import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
 

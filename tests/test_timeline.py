@@ -1,4 +1,4 @@
-"""Tests for storydiff.timeline: revisions told apart from conflicts, and the story's timeline.
+"""Tests for storydiff.corpus.timeline: revisions told apart from conflicts, and the story's timeline.
 
 Reports are built by hand from invented articles, so these tests need no model.
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from storydiff import timeline
+from storydiff.corpus import timeline
+from storydiff.corpus.timeline import with_timeline
 from storydiff.records import Article, Attribution, Finding, Report, Statement, TimelineEntry
-from storydiff.timeline import with_timeline
 
 TOLL = "People were killed in the blast."
 

@@ -23,11 +23,11 @@ import uvicorn
 from click.testing import CliRunner
 
 from pgserver import fresh_database
-from storydiff.catalog import list_stories, render_catalog_json
 from storydiff.cli import cli
-from storydiff.corpus import ingest, story_report
-from storydiff.render import report_to_dict
-from storydiff.store import Store, open_store
+from storydiff.corpus.catalog import list_stories, render_catalog_json
+from storydiff.corpus.ingest import ingest, story_report
+from storydiff.corpus.store import Store, open_store
+from storydiff.report.render import report_to_dict
 from storydiff.web import WebSettings, create_app
 from storydiff.web.app import CSP
 from storydiff.web.settings import check_bind
@@ -488,7 +488,10 @@ def test_a_server_failure_is_500_in_the_same_shape(
 
 def test_the_app_reads_a_postgresql_corpus_too(postgres_url: str) -> None:
     with live_server(WebSettings(db=fresh_database(postgres_url))) as url:
-        assert httpx.get(url + "/api/stories").json() == {"schema": "storydiff.stories/1", "stories": []}
+        assert httpx.get(url + "/api/stories").json() == {
+            "schema": "storydiff.corpus.stories/1",
+            "stories": [],
+        }
         missing = httpx.get(url + "/api/stories/story-1")
         assert missing.status_code == 404
         assert (
@@ -547,5 +550,8 @@ def test_serve_refuses_a_public_address_without_a_token(tmp_path: Path) -> None:
 
 
 def test_the_catalog_of_an_empty_corpus(small: httpx.Client) -> None:
-    assert json.loads(small.get("/api/stories").text) == {"schema": "storydiff.stories/1", "stories": []}
+    assert json.loads(small.get("/api/stories").text) == {
+        "schema": "storydiff.corpus.stories/1",
+        "stories": [],
+    }
     assert "No stories yet" in small.get("/").text

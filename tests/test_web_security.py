@@ -26,9 +26,9 @@ import pytest
 
 from loopback import serving
 from storydiff.compare.scorer import SCORER_ENV, load_scorer
+from storydiff.corpus.store import open_store
 from storydiff.errors import FetchError, InputTooLarge
 from storydiff.settings import Settings
-from storydiff.store import open_store
 from storydiff.web import AddressPolicy, WebSettings
 from storydiff.web.app import CSP
 from storydiff.web.safefetch import make_safe_client, refusal, safe_fetch

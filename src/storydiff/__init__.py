@@ -15,11 +15,13 @@ and of corpus mode::
             print(row.id, row.title, render(story_report(store, row.id), "markdown"))
 """
 
-from .corpus import IngestSummary, ingest, merge_stories, split_story, story_report
-from .errors import InputError, NoArticlesError, StoreError, StorydiffError
-from .harvest import harvest
-from .pipeline import analyze_articles, compare_articles, demo_paths, run
-from .records import (
+from storydiff.corpus.ingest import IngestSummary, ingest, merge_stories, split_story, story_report
+from storydiff.corpus.store import Store, open_store
+from storydiff.errors import InputError, NoArticlesError, StoreError, StorydiffError
+from storydiff.inputs.harvest import harvest
+from storydiff.inputs.sources import load_inputs
+from storydiff.pipeline import analyze_articles, compare_articles, demo_paths, run
+from storydiff.records import (
     Analysis,
     Article,
     Attribution,
@@ -36,10 +38,8 @@ from .records import (
     Statement,
     TimelineEntry,
 )
-from .render import RENDERERS, render, report_from_dict, report_to_dict
-from .settings import Settings
-from .sources import load_inputs
-from .store import Store, open_store
+from storydiff.report.render import RENDERERS, render, report_from_dict, report_to_dict
+from storydiff.settings import Settings
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@ code 1; usage mistakes exit with 2.
 
 File names, titles and texts come from outside (web pages, feeds, other
 people's files): every message passes through
-:func:`storydiff.render.terminal_text` (:func:`_say`), so no escape sequence
+:func:`storydiff.report.render.terminal_text` (:func:`_say`), so no escape sequence
 or bidirectional override in them reaches the terminal, and the report and
 story-list renderers make their own output safe the same way.
 """
@@ -26,8 +26,19 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from . import __version__
-from .bench import (
+from storydiff import __version__
+from storydiff.corpus.catalog import CATALOG_RENDERERS, list_stories, render_catalog
+from storydiff.corpus.ingest import (
+    IngestSummary,
+    ingest,
+    make_analyzer,
+    merge_stories,
+    split_story,
+    story_report,
+)
+from storydiff.corpus.store import open_store
+from storydiff.errors import SettingsError, StorydiffError
+from storydiff.evaluation.bench import (
     BENCH_FORMATS,
     DEFAULT_COLD_RUNS,
     DEFAULT_SIZES_KB,
@@ -37,17 +48,20 @@ from .bench import (
     run_bench,
     run_size_bench,
 )
-from .catalog import CATALOG_RENDERERS, list_stories, render_catalog
-from .corpus import IngestSummary, ingest, make_analyzer, merge_stories, split_story, story_report
-from .corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
-from .errors import SettingsError, StorydiffError
-from .evaluation import EVAL_RENDERERS, TASKS, EvalSettings, default_data_dir, evaluate, write_results
-from .pipeline import demo_paths, run
-from .records import Report
-from .render import RENDERERS, print_terminal, render, terminal_text
-from .settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
-from .sources import parse_published
-from .store import open_store
+from storydiff.evaluation.corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
+from storydiff.evaluation.tasks import (
+    EVAL_RENDERERS,
+    TASKS,
+    EvalSettings,
+    default_data_dir,
+    evaluate,
+    write_results,
+)
+from storydiff.inputs.sources import parse_published
+from storydiff.pipeline import demo_paths, run
+from storydiff.records import Report
+from storydiff.report.render import RENDERERS, print_terminal, render, terminal_text
+from storydiff.settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
 
 __all__ = ["main"]
 
@@ -229,10 +243,10 @@ def fit_scorer_cmd(data: Path | None, gold: Path | None, output: Path | None) ->
       storydiff fit-scorer --data ../shared/eval
       storydiff eval --task compare        # then the figures of both halves
     """
-    from .compare.scorer import default_scorer_path
-    from .devgold import default_gold_dir
-    from .evaluation import load_data_scorer
-    from .scorerfit import fit_from_gold
+    from storydiff.compare.scorer import default_scorer_path
+    from storydiff.evaluation.devgold import default_gold_dir
+    from storydiff.evaluation.scorerfit import fit_from_gold
+    from storydiff.evaluation.tasks import load_data_scorer
 
     data = data or default_data_dir()
     work = Path("eval-results") / "work"
@@ -667,7 +681,7 @@ def serve(db: str, host: str, port: int, token: str | None) -> None:
       STORYDIFF_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') \\
         storydiff serve --db news.db --host 0.0.0.0
     """
-    from .web import serve as serve_web  # the web stack loads only for this command
+    from storydiff.web import serve as serve_web  # the web stack loads only for this command
 
     serve_web(db, host=host, port=port, token=token)
 

@@ -23,15 +23,15 @@ from typing import TextIO
 
 import httpx
 
-from .claims import analyze
-from .compare import compare_analyses
-from .compare.scorer import PairScorer, load_scorer
-from .embeddings import Embedder, default_embedder
-from .errors import NoArticlesError
-from .nlp import parse_many
-from .records import Analysis, Article, Rejection, Report
-from .settings import Settings
-from .sources import load_inputs
+from storydiff.analysis.claims import analyze
+from storydiff.analysis.nlp import parse_many
+from storydiff.compare import compare_analyses
+from storydiff.compare.embeddings import Embedder, default_embedder
+from storydiff.compare.scorer import PairScorer, load_scorer
+from storydiff.errors import NoArticlesError
+from storydiff.inputs.sources import load_inputs
+from storydiff.records import Analysis, Article, Rejection, Report
+from storydiff.settings import Settings
 
 __all__ = ["analyze_articles", "compare_articles", "demo_paths", "run"]
 

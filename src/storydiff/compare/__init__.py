@@ -27,14 +27,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..embeddings import Embedder
-from ..records import Analysis, Finding
-from . import dates, numeric, polarity, quotes, statements
-from .context import Context, build_context
-from .features import FEATURES, feature_matrix
-from .findings import group_agreements, group_conflicts
-from .pairs import Pair
-from .scorer import PairScorer, load_scorer
+from storydiff.compare import dates, numeric, polarity, quotes, statements
+from storydiff.compare.context import Context, build_context
+from storydiff.compare.embeddings import Embedder
+from storydiff.compare.features import FEATURES, feature_matrix
+from storydiff.compare.findings import group_agreements, group_conflicts
+from storydiff.compare.pairs import Pair
+from storydiff.compare.scorer import PairScorer, load_scorer
+from storydiff.records import Analysis, Finding
 
 __all__ = ["Comparison", "candidate_pairs", "compare_analyses"]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..embeddings import Embedder
-from ..records import Analysis, Claim, Sentence
+from storydiff.compare.embeddings import Embedder
+from storydiff.records import Analysis, Claim, Sentence
 
 __all__ = ["Context", "build_context"]
 

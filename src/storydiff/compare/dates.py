@@ -13,12 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from ..lexicon import PUBLISHING_VERBS
-from ..records import Claim, Finding
-from .context import Context
-from .findings import Scored, agreement, distinct_sentences, one_per_voice, statement, subject_of, who
-from .pairs import Pair, may_differ
-from .thresholds import CANDIDATE_MIN_SIM, MAJOR_DATE_DAYS, MAX_DATE_CONFLICT_DAYS
+from storydiff.analysis.lexicon import PUBLISHING_VERBS
+from storydiff.compare.context import Context
+from storydiff.compare.findings import (
+    Scored,
+    agreement,
+    distinct_sentences,
+    one_per_voice,
+    statement,
+    subject_of,
+    who,
+)
+from storydiff.compare.pairs import Pair, may_differ
+from storydiff.compare.thresholds import CANDIDATE_MIN_SIM, MAJOR_DATE_DAYS, MAX_DATE_CONFLICT_DAYS
+from storydiff.records import Claim, Finding
 
 __all__ = ["candidates", "describe", "describe_agreement"]
 

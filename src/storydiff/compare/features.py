@@ -18,10 +18,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..lexicon import GENERIC_NOUNS, MODAL_WORDS, TIME_QUALIFIERS
-from ..records import Claim, Sentence
-from .context import Context
-from .pairs import Pair, speaker_key
+from storydiff.analysis.lexicon import GENERIC_NOUNS, MODAL_WORDS, TIME_QUALIFIERS
+from storydiff.compare.context import Context
+from storydiff.compare.pairs import Pair, speaker_key
+from storydiff.records import Claim, Sentence
 
 __all__ = ["FEATURES", "feature_matrix"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ..records import Claim, Finding, Statement
-from .context import Context
-from .pairs import Pair
+from storydiff.compare.context import Context
+from storydiff.compare.pairs import Pair
+from storydiff.records import Claim, Finding, Statement
 
 __all__ = [
     "Scored",

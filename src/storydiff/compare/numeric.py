@@ -12,11 +12,19 @@ from __future__ import annotations
 import itertools
 import math
 
-from ..records import Claim, Finding
-from .context import Context
-from .findings import Scored, agreement, distinct_sentences, one_per_voice, statement, subject_of, who
-from .pairs import Pair, may_differ
-from .thresholds import CANDIDATE_MIN_SIM, MAJOR_RATIO, ROUNDING_TOLERANCE
+from storydiff.compare.context import Context
+from storydiff.compare.findings import (
+    Scored,
+    agreement,
+    distinct_sentences,
+    one_per_voice,
+    statement,
+    subject_of,
+    who,
+)
+from storydiff.compare.pairs import Pair, may_differ
+from storydiff.compare.thresholds import CANDIDATE_MIN_SIM, MAJOR_RATIO, ROUNDING_TOLERANCE
+from storydiff.records import Claim, Finding
 
 __all__ = ["candidates", "describe", "describe_agreement"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..lexicon import HONORIFICS, PRONOUN_SPEAKERS
-from ..records import Claim
+from storydiff.analysis.lexicon import HONORIFICS, PRONOUN_SPEAKERS
+from storydiff.records import Claim
 
 __all__ = ["ConflictKind", "Pair", "may_differ", "speaker_key"]
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import itertools
 
-from ..records import Finding
-from .context import Context
-from .findings import Scored, statement, who
-from .pairs import Pair, may_differ
-from .thresholds import CANDIDATE_MIN_SIM
+from storydiff.compare.context import Context
+from storydiff.compare.findings import Scored, statement, who
+from storydiff.compare.pairs import Pair, may_differ
+from storydiff.compare.thresholds import CANDIDATE_MIN_SIM
+from storydiff.records import Finding
 
 __all__ = ["candidates", "describe"]
 

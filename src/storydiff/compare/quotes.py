@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import itertools
 
-from ..embeddings import Embedder
-from ..records import Analysis, Attribution, Claim, Finding, Statement
-from .context import Context
-from .findings import Scored
-from .pairs import Pair, speaker_key
-from .thresholds import QUOTE_MIN_SIM
+from storydiff.compare.context import Context
+from storydiff.compare.embeddings import Embedder
+from storydiff.compare.findings import Scored
+from storydiff.compare.pairs import Pair, speaker_key
+from storydiff.compare.thresholds import QUOTE_MIN_SIM
+from storydiff.records import Analysis, Attribution, Claim, Finding, Statement
 
 __all__ = ["candidates", "describe"]
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
-from .features import FEATURES
+from storydiff.compare.features import FEATURES
+from storydiff.errors import ModelError
 
 __all__ = [
     "SCORER_ENV",

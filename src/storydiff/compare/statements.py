@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..records import Claim, Finding, Sentence, Statement
-from .context import Context
-from .findings import components
-from .thresholds import AGREEMENT_MIN_SIM, UNIQUE_MAX_SIM, UNIQUE_MIN_TOKENS
+from storydiff.compare.context import Context
+from storydiff.compare.findings import components
+from storydiff.compare.thresholds import AGREEMENT_MIN_SIM, UNIQUE_MAX_SIM, UNIQUE_MIN_TOKENS
+from storydiff.records import Claim, Finding, Sentence, Statement
 
 __all__ = ["agreements", "dedupe", "unique"]
 

@@ -21,8 +21,8 @@ Modules::
     settings.py    WebSettings and the bind check
 """
 
-from .app import create_app, serve
-from .safefetch import AddressPolicy
-from .settings import WebSettings
+from storydiff.web.app import create_app, serve
+from storydiff.web.safefetch import AddressPolicy
+from storydiff.web.settings import WebSettings
 
 __all__ = ["AddressPolicy", "WebSettings", "create_app", "serve"]

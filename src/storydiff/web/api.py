@@ -1,7 +1,7 @@
 """The JSON API under ``/api``, described at ``/openapi.json``.
 
 =====================  =====================================================================
-GET  /api/stories       the story list: ``storydiff stories --format json`` (``storydiff.stories/1``),
+GET  /api/stories       the story list: ``storydiff stories --format json`` (``storydiff.corpus.stories/1``),
                         optionally searched (``q``, ``from``, ``to``, ``outlet``)
 GET  /api/stories/{id}  a story's report: ``storydiff report ID --format json`` (``storydiff.report/1``)
 GET  /api/articles/{id} a stored article: metadata and text
@@ -25,10 +25,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from storydiff.catalog import article_dict, list_stories, render_catalog_json
-from storydiff.render import render_json
-
-from .service import (
+from storydiff.corpus.catalog import article_dict, list_stories, render_catalog_json
+from storydiff.report.render import render_json
+from storydiff.web.service import (
     Submitted,
     article_or_404,
     compare_submitted,
@@ -38,7 +37,7 @@ from .service import (
     story_or_404,
     story_query,
 )
-from .settings import WebSettings
+from storydiff.web.settings import WebSettings
 
 __all__ = ["ArticleBody", "CompareRequest", "ErrorBody", "IngestBody", "IngestRequest", "router"]
 
@@ -107,7 +106,7 @@ def require_token(web: WebSettings, credentials: HTTPAuthorizationCredentials | 
     summary="List the stories",
     response_class=Response,
     responses={
-        200: {**_JSON_DOC, "description": "The stories (schema storydiff.stories/1)."},
+        200: {**_JSON_DOC, "description": "The stories (schema storydiff.corpus.stories/1)."},
         **_errors(422),
     },
 )

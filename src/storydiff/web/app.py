@@ -33,13 +33,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from storydiff import __version__
+from storydiff.corpus.store import open_store
 from storydiff.errors import StorydiffError
-from storydiff.fetch import format_size
-from storydiff.store import open_store
-
-from . import api, views
-from .service import ResultCache, status_of
-from .settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings, check_bind, is_loopback
+from storydiff.inputs.fetch import format_size
+from storydiff.web import api, views
+from storydiff.web.service import ResultCache, status_of
+from storydiff.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings, check_bind, is_loopback
 
 __all__ = ["CSP", "SECURITY_HEADERS", "Guard", "create_app", "error_response", "serve"]
 

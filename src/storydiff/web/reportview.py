@@ -20,7 +20,7 @@ from storydiff.records import Article, Finding, Report, Statement
 
 # render.py keeps its highlighter private; these are the pieces render_html is
 # built from, reused unchanged rather than written a second time.
-from storydiff.render import (
+from storydiff.report.render import (
     CATEGORY_ICONS,
     CATEGORY_LABELS,
     article_anchor,

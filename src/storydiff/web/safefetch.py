@@ -21,7 +21,7 @@ network (10/8, 172.16/12, 192.168/16, fc00::/7) and the cloud metadata service
    at most ``settings.max_redirects`` hops.
 
 The rest (timeouts, the size limit while the body streams in, error messages)
-is the :class:`~storydiff.fetch.Fetcher`'s, used over the guarded client: one
+is the :class:`~storydiff.inputs.fetch.Fetcher`'s, used over the guarded client: one
 download path for the whole project.
 
 Tests reach a loopback server only through :attr:`AddressPolicy.allow`, an
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import httpx
 
 from storydiff.errors import FetchError, InputError
-from storydiff.fetch import Fetcher, FetchResult
+from storydiff.inputs.fetch import Fetcher, FetchResult
 from storydiff.settings import Settings
 
 __all__ = [
@@ -271,7 +271,7 @@ def make_safe_client(settings: Settings, policy: AddressPolicy) -> httpx.Client:
     """An HTTP client for user-given URLs: guarded transport, no proxies from the environment.
 
     Timeouts, user agent and the redirect limit come from ``settings``, as for
-    :func:`storydiff.fetch.make_client`. The caller closes it.
+    :func:`storydiff.inputs.fetch.make_client`. The caller closes it.
     """
     return httpx.Client(
         transport=GuardedTransport(policy),

@@ -21,8 +21,9 @@ from typing import Literal
 
 from starlette.exceptions import HTTPException
 
-from storydiff.catalog import ListedStory
-from storydiff.corpus import IngestSummary, ingest, story_report
+from storydiff.corpus.catalog import ListedStory
+from storydiff.corpus.ingest import IngestSummary, ingest, story_report
+from storydiff.corpus.store import Store, StoredArticle, StoryRow, open_store
 from storydiff.errors import (
     InputError,
     InputTooLarge,
@@ -31,14 +32,18 @@ from storydiff.errors import (
     StoreError,
     StorydiffError,
 )
-from storydiff.fetch import Fetcher, format_size
+from storydiff.inputs.fetch import Fetcher, format_size
+from storydiff.inputs.sources import (
+    HTML_SUFFIXES,
+    article_from_bytes,
+    article_from_fetch,
+    iso_date,
+    unique_id,
+)
 from storydiff.pipeline import compare_articles
 from storydiff.records import Article, Rejection, Report
-from storydiff.sources import HTML_SUFFIXES, article_from_bytes, article_from_fetch, iso_date, unique_id
-from storydiff.store import Store, StoredArticle, StoryRow, open_store
-
-from .safefetch import check_url, make_safe_client, safe_fetch
-from .settings import WebSettings
+from storydiff.web.safefetch import check_url, make_safe_client, safe_fetch
+from storydiff.web.settings import WebSettings
 
 __all__ = [
     "ANALYSIS_LOCK",

@@ -23,13 +23,12 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from storydiff import __version__
-from storydiff.catalog import list_stories
+from storydiff.corpus.catalog import list_stories
 from storydiff.errors import StorydiffError
-from storydiff.fetch import format_size
-from storydiff.render import render_html, render_json
-
-from .reportview import report_view
-from .service import (
+from storydiff.inputs.fetch import format_size
+from storydiff.report.render import render_html, render_json
+from storydiff.web.reportview import report_view
+from storydiff.web.service import (
     Submitted,
     compare_submitted,
     corpus,
@@ -39,7 +38,7 @@ from .service import (
     story_or_404,
     story_query,
 )
-from .settings import WebSettings
+from storydiff.web.settings import WebSettings
 
 __all__ = ["TEMPLATES", "error_page", "page", "router"]
 

@@ -27,12 +27,12 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from .corpus import LocalAnalyzer, ingest
-from .errors import SettingsError
-from .evaluation import CLUSTER_SEED, ClusterPool, cluster_pools, score_clustering
-from .records import Article
-from .store import open_store
-from .stories import StoryClusterer
+from storydiff.corpus.ingest import LocalAnalyzer, ingest
+from storydiff.corpus.store import open_store
+from storydiff.corpus.stories import StoryClusterer
+from storydiff.errors import SettingsError
+from storydiff.evaluation.tasks import CLUSTER_SEED, ClusterPool, cluster_pools, score_clustering
+from storydiff.records import Article
 
 __all__ = ["MIN_INGEST_ARTICLES", "IngestBenchResult", "IngestRun", "render_ingest_bench", "run_ingest_bench"]
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from .nlp import doc_index
-from .records import Quantity
+from storydiff.analysis.nlp import doc_index
+from storydiff.records import Quantity
 
 __all__ = ["StatedQuantity", "extract_quantities", "parse_number", "stated_quantities"]
 

@@ -24,12 +24,12 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
-from .attribution import extract_attributions, speaker_for
-from .codec import iso_day
-from .dates import extract_dates
-from .nlp import content_sentences, doc_index
-from .quantities import extract_quantities
-from .records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
+from storydiff.analysis.attribution import extract_attributions, speaker_for
+from storydiff.analysis.dates import extract_dates
+from storydiff.analysis.nlp import content_sentences, doc_index
+from storydiff.analysis.quantities import extract_quantities
+from storydiff.records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
+from storydiff.report.codec import iso_day
 
 __all__ = ["SPEECH_VERBS", "analyze", "extract_claims", "published_date"]
 

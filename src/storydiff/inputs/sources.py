@@ -7,7 +7,7 @@ An input *spec* is what the user typed:
 * a directory: its ``.txt``, ``.text``, ``.md``, ``.html`` and ``.htm`` files,
   sorted by name, hidden files skipped, **not** recursive (a directory of
   reports is one event; subdirectories usually hold other events or drafts);
-* an ``http://`` or ``https://`` URL, fetched by :class:`~storydiff.fetch.Fetcher`
+* an ``http://`` or ``https://`` URL, fetched by :class:`~storydiff.inputs.fetch.Fetcher`
   through one injectable :class:`httpx.Client`;
 * ``-`` for standard input.
 
@@ -21,7 +21,7 @@ other problem of one input becomes a :class:`~storydiff.records.Rejection` and
 the others are still read. :func:`load_input` reads one input and raises the
 specific :class:`~storydiff.errors.InputError` instead.
 
-The steps are public for the corpus harvesters (:mod:`storydiff.harvest`),
+The steps are public for the corpus harvesters (:mod:`storydiff.inputs.harvest`),
 which read many articles out of one feed, archive or dump:
 :func:`article_from_bytes` (bytes or text -> Article, with every check),
 :func:`article_from_fetch` (a fetched page -> Article), :func:`read_file`,
@@ -60,7 +60,7 @@ from storydiff.errors import (
     SettingsError,
     UnsupportedLanguage,
 )
-from storydiff.fetch import Fetcher, FetchResult, make_client, too_large_message
+from storydiff.inputs.fetch import Fetcher, FetchResult, make_client, too_large_message
 from storydiff.records import Article, Rejection
 from storydiff.settings import Settings
 
@@ -264,7 +264,7 @@ def load_inputs(
     input (empty, binary, too large, not English, fetch failure) is recorded
     in ``rejected`` and the other inputs are still read. Article ids are unique
     within the result (``report``, ``report-2``, ...). URLs are fetched by a
-    :class:`~storydiff.fetch.Fetcher` over ``client`` (retrying transient
+    :class:`~storydiff.inputs.fetch.Fetcher` over ``client`` (retrying transient
     failures); when no client is given one is made from ``settings`` and closed.
 
     Raises :class:`SettingsError` when ``settings.published`` is not a date.

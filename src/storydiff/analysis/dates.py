@@ -16,8 +16,8 @@ from functools import lru_cache
 import dateparser
 from spacy.tokens import Doc, Span
 
-from .nlp import doc_index
-from .records import DateMention
+from storydiff.analysis.nlp import doc_index
+from storydiff.records import DateMention
 
 __all__ = ["extract_dates", "resolve_date"]
 

@@ -23,9 +23,9 @@ WARC archive       ``.warc``/``.warc.gz``: each ``response`` record with HTTP
 JSON Lines         ``.jsonl``/``.ndjson`` (``.gz`` too): one object per line
                    with ``text`` or ``html``
 directory          walked recursively (sorted, hidden entries skipped) for
-                   the report files of :mod:`storydiff.sources` and the kinds
+                   the report files of :mod:`storydiff.inputs.sources` and the kinds
                    above
-file or URL        one article, read as :mod:`storydiff.sources` reads it; a
+file or URL        one article, read as :mod:`storydiff.inputs.sources` reads it; a
                    URL that turns out to be a feed or OPML list is read as one
 =================  ===========================================================
 
@@ -69,10 +69,8 @@ from warcio.archiveiterator import WARCIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from storydiff.errors import InputError, StorydiffError, UnsupportedLanguage
-from storydiff.fetch import Fetcher, FetchResult, format_size, too_large_message
-from storydiff.records import Document, KnownItem, Rejection
-from storydiff.settings import Settings
-from storydiff.sources import (
+from storydiff.inputs.fetch import Fetcher, FetchResult, format_size, too_large_message
+from storydiff.inputs.sources import (
     DIRECTORY_SUFFIXES,
     HTML_CONTENT_TYPES,
     HTML_SUFFIXES,
@@ -92,6 +90,8 @@ from storydiff.sources import (
     url_id,
     url_problem,
 )
+from storydiff.records import Document, KnownItem, Rejection
+from storydiff.settings import Settings
 
 __all__ = ["FeedCache", "HarvestItem", "MemoryFeedCache", "harvest", "unexpected_reason"]
 

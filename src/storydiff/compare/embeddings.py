@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelError
+from storydiff.errors import ModelError
 
 __all__ = ["Embedder", "MiniLMEmbedder", "default_embedder"]
 

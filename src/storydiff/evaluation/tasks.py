@@ -38,8 +38,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .errors import EvalDataError, StorydiffError
-from .records import Article
+from storydiff.errors import EvalDataError, StorydiffError
+from storydiff.records import Article
 
 __all__ = [
     "EVAL_RENDERERS",
@@ -119,7 +119,7 @@ class EvalResult:
 
 
 def _default_gold() -> Path:
-    from .devgold import default_gold_dir
+    from storydiff.evaluation.devgold import default_gold_dir
 
     return default_gold_dir()
 
@@ -131,7 +131,7 @@ def default_data_dir() -> Path:
 
 def evaluate(settings: EvalSettings, progress: Callable[[str], None] | None = None) -> EvalResult:
     """Run the chosen tasks on the data in ``settings.data`` and score them."""
-    from . import __version__
+    from storydiff import __version__
 
     data = settings.data
     if not data.is_dir():
@@ -264,8 +264,8 @@ def _eval_attribution(
     if not (folder / "text").is_dir():
         return [], [f"attribution: {folder}/text not found"]
     started = time.perf_counter()
-    from .attribution import extract_attributions
-    from .nlp import parse_many
+    from storydiff.analysis.attribution import extract_attributions
+    from storydiff.analysis.nlp import parse_many
 
     texts = sorted((folder / "text").glob("*.txt"))
     gold_dir = folder
@@ -501,8 +501,8 @@ def _eval_quantities(
 
 def _storydiff_quantities(sentences: Sequence[str]) -> list[dict[str, Any]]:
     """Predictions in NewsQuant's format: stated value (or range) and stated unit."""
-    from .nlp import parse_many
-    from .quantities import stated_quantities
+    from storydiff.analysis.nlp import parse_many
+    from storydiff.analysis.quantities import stated_quantities
 
     out = []
     for text, doc in zip(sentences, parse_many(sentences), strict=True):
@@ -593,7 +593,7 @@ def cluster_pools(data: Path) -> tuple[list[ClusterPool], list[str]]:
 def _eval_clusters(
     settings: EvalSettings, work: Path, say: Callable[[str], None]
 ) -> tuple[list[TaskResult], list[str]]:
-    from .stories import cluster_articles
+    from storydiff.corpus.stories import cluster_articles
 
     pools, missing = cluster_pools(settings.data)
     rows, figures = [], {}
@@ -790,8 +790,8 @@ class _CompareCase:
 
 def _compare_cases(settings: EvalSettings, work: Path) -> tuple[list[_CompareCase], list[str]]:
     """Every gold file of every group, with the reports it is about."""
-    from .devgold import load_events, load_split, report_paths
-    from .pipeline import demo_paths
+    from storydiff.evaluation.devgold import load_events, load_split, report_paths
+    from storydiff.pipeline import demo_paths
 
     cases: list[_CompareCase] = []
     missing: list[str] = []
@@ -841,8 +841,8 @@ def _eval_compare(
     fitting, so its figures are the ones that say how storydiff does on news it
     has not seen.
     """
-    from .pipeline import run
-    from .render import render
+    from storydiff.pipeline import run
+    from storydiff.report.render import render
 
     cases, missing = _compare_cases(settings, work)
     started = time.perf_counter()

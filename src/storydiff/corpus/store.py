@@ -47,10 +47,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from . import codec
-from .errors import StoreError
-from .records import Analysis, Article, Document
-from .stories import ArticleFeatures, StoryState
+from storydiff.corpus.stories import ArticleFeatures, StoryState
+from storydiff.errors import StoreError
+from storydiff.records import Analysis, Article, Document
+from storydiff.report import codec
 
 __all__ = [
     "MIGRATIONS",
@@ -863,7 +863,7 @@ class Store:
         ]
 
     def save_report(self, story_id: str, report_json: str, conflicts: int) -> None:
-        """Store a story's report (the JSON of :func:`storydiff.render.render_json`)."""
+        """Store a story's report (the JSON of :func:`storydiff.report.render.render_json`)."""
         with self._write():
             self._db.execute(
                 "UPDATE stories SET report = ?, report_made = ?, conflicts = ? WHERE id = ?",

@@ -34,8 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from .lexicon import HONORIFICS, PRONOUN_SPEAKERS
-from .records import Article, Finding, Report, Statement, TimelineEntry
+from storydiff.analysis.lexicon import HONORIFICS, PRONOUN_SPEAKERS
+from storydiff.records import Article, Finding, Report, Statement, TimelineEntry
 
 __all__ = ["with_timeline"]
 

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .codec import iso_day
-from .render import terminal_text, without_raw_controls
-from .store import Store, StoredArticle, StoryRow
+from storydiff.corpus.store import Store, StoredArticle, StoryRow
+from storydiff.report.codec import iso_day
+from storydiff.report.render import terminal_text, without_raw_controls
 
 __all__ = [
     "CATALOG_RENDERERS",
@@ -28,7 +28,7 @@ __all__ = [
     "render_catalog",
 ]
 
-CATALOG_SCHEMA = "storydiff.stories/1"
+CATALOG_SCHEMA = "storydiff.corpus.stories/1"
 # Table width when not printing to a terminal (files, pipes, tests): wide enough
 # for a headline and the counts without wrapping most rows.
 TABLE_WIDTH = 120
@@ -82,7 +82,7 @@ def _story_dict(story: ListedStory) -> dict[str, object]:
 
 
 def render_catalog_json(stories: Sequence[ListedStory]) -> str:
-    """The stories and their articles as JSON (schema ``storydiff.stories/1``)."""
+    """The stories and their articles as JSON (schema ``storydiff.corpus.stories/1``)."""
     data = {"schema": CATALOG_SCHEMA, "stories": [_story_dict(s) for s in stories]}
     return without_raw_controls(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 

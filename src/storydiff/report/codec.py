@@ -28,7 +28,7 @@ import typing
 from functools import cache
 from typing import Any, TypeVar, Union
 
-from .errors import StoreError
+from storydiff.errors import StoreError
 
 __all__ = ["dumps", "from_data", "iso_day", "loads", "to_data"]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalDataError
+from storydiff.errors import EvalDataError
 
 __all__ = [
     "DISCREPANCY_KINDS",
@@ -63,7 +63,7 @@ class GoldEvent:
 
 def default_gold_dir() -> Path:
     """The project's development gold (``tests/fixtures/devgold`` of a checkout)."""
-    return Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "devgold"
+    return Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "devgold"
 
 
 def load_events(gold_dir: Path, names: Iterable[str] | None = None) -> list[GoldEvent]:
@@ -212,11 +212,11 @@ def _read(path: Path) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m storydiff.devgold [--data DIR] [--gold DIR] [EVENT ...]``: check annotations."""
+    """``python -m storydiff.evaluation.devgold [--data DIR] [--gold DIR] [EVENT ...]``: check annotations."""
     import argparse
     import tempfile
 
-    parser = argparse.ArgumentParser(prog="python -m storydiff.devgold", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m storydiff.evaluation.devgold", description=main.__doc__)
     parser.add_argument("events", nargs="*", help="event names (default: every gold file)")
     parser.add_argument("--data", type=Path, default=Path("..") / "shared" / "eval")
     parser.add_argument("--gold", type=Path, default=default_gold_dir())

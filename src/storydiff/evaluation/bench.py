@@ -48,16 +48,16 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from .attribution import extract_attributions
-from .claims import analyze, published_date
-from .dates import extract_dates
-from .embeddings import Embedder, default_embedder
-from .errors import InputNotFound, SettingsError, StorydiffError
-from .evaluation import default_data_dir
-from .nlp import content_sentences, load_nlp, parse_many
-from .pipeline import analyze_articles, demo_paths
-from .quantities import extract_quantities
-from .records import Analysis, Article
+from storydiff.analysis.attribution import extract_attributions
+from storydiff.analysis.claims import analyze, published_date
+from storydiff.analysis.dates import extract_dates
+from storydiff.analysis.nlp import content_sentences, load_nlp, parse_many
+from storydiff.analysis.quantities import extract_quantities
+from storydiff.compare.embeddings import Embedder, default_embedder
+from storydiff.errors import InputNotFound, SettingsError, StorydiffError
+from storydiff.evaluation.tasks import default_data_dir
+from storydiff.pipeline import analyze_articles, demo_paths
+from storydiff.records import Analysis, Article
 
 __all__ = [
     "BENCH_FORMATS",
@@ -909,7 +909,7 @@ def measure_size(kb: int) -> SizeRun:
 def _size_child(kb: int) -> SizeRun:
     """Run :func:`measure_size` in a fresh Python process and read its record back."""
     code = (
-        "import json, sys; from storydiff.bench import measure_size, _size_run_dict; "
+        "import json, sys; from storydiff.evaluation.bench import measure_size, _size_run_dict; "
         "print(json.dumps(_size_run_dict(measure_size(int(sys.argv[1])))))"
     )
     done = subprocess.run([sys.executable, "-c", code, str(kb)], capture_output=True, text=True, check=False)

@@ -39,10 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from .embeddings import Embedder, default_embedder
-from .errors import InputError, SettingsError
-from .nlp import content_sentences, parse_many
-from .records import Article
+from storydiff.analysis.nlp import content_sentences, parse_many
+from storydiff.compare.embeddings import Embedder, default_embedder
+from storydiff.errors import InputError, SettingsError
+from storydiff.records import Article
 
 __all__ = [
     "ArticleFeatures",
@@ -284,7 +284,7 @@ class StoryClusterer:
     def add(self, article: Article, doc: Doc | None = None) -> str:
         """Put ``article`` in the best story (or a new one) and return that story's id.
 
-        ``doc`` is the article's spaCy parse (:func:`storydiff.nlp.parse`); it is
+        ``doc`` is the article's spaCy parse (:func:`storydiff.analysis.nlp.parse`); it is
         parsed here when not given.
         """
         embedder = self._embedder or default_embedder()

@@ -38,17 +38,17 @@ from typing import Any
 
 import numpy as np
 
-from .compare import candidate_pairs
-from .compare.features import FEATURES
-from .compare.pairs import Pair
-from .compare.scorer import PairScorer, fit_logistic, fit_platt, sigmoid
-from .devgold import GoldEvent, load_events, load_split, report_paths
-from .embeddings import Embedder, default_embedder
-from .errors import EvalDataError
-from .pipeline import analyze_articles
-from .records import Claim
-from .settings import Settings
-from .sources import load_inputs
+from storydiff.compare import candidate_pairs
+from storydiff.compare.embeddings import Embedder, default_embedder
+from storydiff.compare.features import FEATURES
+from storydiff.compare.pairs import Pair
+from storydiff.compare.scorer import PairScorer, fit_logistic, fit_platt, sigmoid
+from storydiff.errors import EvalDataError
+from storydiff.evaluation.devgold import GoldEvent, load_events, load_split, report_paths
+from storydiff.inputs.sources import load_inputs
+from storydiff.pipeline import analyze_articles
+from storydiff.records import Claim
+from storydiff.settings import Settings
 
 __all__ = ["LabelledPairs", "collect_pairs", "fit_scorer", "label_pair"]
 

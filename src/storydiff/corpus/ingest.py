@@ -33,19 +33,13 @@ from multiprocessing import get_context
 from time import perf_counter
 from typing import Any, Protocol, TypeVar
 
-from .claims import analyze
-from .compare import compare_analyses
-from .dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
-from .embeddings import Embedder, default_embedder
-from .errors import InputError, SettingsError, StorydiffError
-from .fetch import Fetcher
-from .harvest import harvest, unexpected_reason
-from .nlp import parse_many
-from .records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
-from .render import render_json, report_from_dict
-from .settings import Settings
-from .store import AnalysisResult, Store, StoredArticle
-from .stories import (
+from storydiff.analysis.claims import analyze
+from storydiff.analysis.nlp import parse_many
+from storydiff.compare import compare_analyses
+from storydiff.compare.embeddings import Embedder, default_embedder
+from storydiff.corpus.dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
+from storydiff.corpus.store import AnalysisResult, Store, StoredArticle
+from storydiff.corpus.stories import (
     ClusterSettings,
     StoryClusterer,
     StoryState,
@@ -53,7 +47,13 @@ from .stories import (
     next_story_id,
     story_state,
 )
-from .timeline import with_timeline
+from storydiff.corpus.timeline import with_timeline
+from storydiff.errors import InputError, SettingsError, StorydiffError
+from storydiff.inputs.fetch import Fetcher
+from storydiff.inputs.harvest import harvest, unexpected_reason
+from storydiff.records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
+from storydiff.report.render import render_json, report_from_dict
+from storydiff.settings import Settings
 
 __all__ = [
     "PARTITION_SIZE",

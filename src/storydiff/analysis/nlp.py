@@ -2,7 +2,7 @@
 
 :func:`parse` turns an article's text into a spaCy ``Doc`` whose character
 offsets are offsets into that text. Page furniture is blanked first (see
-:mod:`storydiff.cleanup`) and a sentence starts at every line break, so
+:mod:`storydiff.analysis.cleanup`) and a sentence starts at every line break, so
 headlines and captions without a full stop stand alone.
 
 A text longer than :data:`PIECE_CHARS` (or than the model's ``max_length``) is
@@ -32,8 +32,8 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .cleanup import clean_text
-from .errors import ModelError
+from storydiff.analysis.cleanup import clean_text
+from storydiff.errors import ModelError
 
 __all__ = [
     "PIECE_CHARS",

@@ -41,7 +41,6 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from storydiff.codec import iso_day
 from storydiff.errors import StorydiffError
 from storydiff.records import (
     Article,
@@ -53,6 +52,7 @@ from storydiff.records import (
     Statement,
     TimelineEntry,
 )
+from storydiff.report.codec import iso_day
 
 __all__ = [
     "CATEGORY_ICONS",

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .nlp import doc_index
-from .records import Attribution
+from storydiff.analysis.nlp import doc_index
+from storydiff.records import Attribution
 
 __all__ = [
     "SPEECH_VERBS",
@@ -230,7 +230,7 @@ class _Found:
 def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
     """Find who said what in a parsed article, in text order.
 
-    ``doc`` comes from :func:`storydiff.nlp.parse`; ``article_id`` is copied to
+    ``doc`` comes from :func:`storydiff.analysis.nlp.parse`; ``article_id`` is copied to
     every record. Each attribution has a cue, a content span and, unless the
     cue is passive without an agent ("it was reported"), a speaker whose name
     is resolved as described in the module docstring.
@@ -299,7 +299,7 @@ def _text(doc: Doc) -> str:
     """``doc.text``, which spaCy rebuilds from the tokens on every access.
 
     The extractor reads the text of one article many times; reading it once
-    (:func:`storydiff.nlp.doc_index`) keeps it linear in the article's length.
+    (:func:`storydiff.analysis.nlp.doc_index`) keeps it linear in the article's length.
     """
     return doc_index(doc).text
 

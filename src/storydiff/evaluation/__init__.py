@@ -1,0 +1,1 @@
+"""Measuring storydiff: the evaluation tasks, the development gold set, scorer fitting and benchmarks."""

@@ -1,0 +1,1 @@
+"""Getting articles in: reading files, feeds and archives, fetching pages, extracting their text."""

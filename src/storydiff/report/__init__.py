@@ -1,0 +1,1 @@
+"""Writing results out: the JSON codec and the terminal, Markdown, HTML and JSON renderers."""
