@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 import sqlite3
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pgserver import fresh_database
 from storydiff.corpus.store import MIGRATIONS, AnalysisResult, Store, open_store
 from storydiff.corpus.stories import ArticleFeatures, StoryState, story_state
 from storydiff.errors import StoreError
@@ -50,6 +52,33 @@ def test_new_database_is_migrated_once(tmp_path):
         rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM schema_migrations").fetchone()
         assert rows[0] == len(MIGRATIONS)
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_processes_opening_one_new_database_at_once_migrate_it_once(tmp_path, request, backend):
+    # a web server and an ingest started together on a new corpus: the second to migrate waits,
+    # then finds the schema done (it used to fail on "table already exists")
+    if backend == "sqlite":
+        target: object = tmp_path / "news.db"
+    else:
+        target = fresh_database(request.getfixturevalue("postgres_url"))
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            with open_store(target) as s:  # type: ignore[arg-type]
+                assert s.schema_version() == len(MIGRATIONS)
+        except BaseException as exc:  # reported by the test below, from this thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
 
 
 def test_opening_an_up_to_date_corpus_only_reads(tmp_path):

@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storydiff.analysis.attribution import extract_attributions, speaker_for
 from storydiff.analysis.dates import extract_dates
+from storydiff.analysis.naming import date_name, event_name, quantity_name
 from storydiff.analysis.nlp import content_sentences, doc_index
 from storydiff.analysis.quantities import extract_quantities
 from storydiff.records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
@@ -150,8 +151,12 @@ def _quantity_claim(
         keys.add("ref:" + reference[0])
     if q.noun:
         keys.add("noun:" + q.noun)
-    subject = _subject_for(head, sent) or (q.noun or "")
-    attribute = _quantity_attribute(q, predicate, frame, reference)
+    speaker = _speaker(q.start, q.end, attributions)
+    subject = _context_for(head, sent, speaker)
+    if reference is not None and q.dimension == "length":
+        attribute = f"distance from {reference[1]}"
+    else:
+        attribute = quantity_name(number, head, q.dimension, predicate)
     return Claim(
         id=f"{sentence.article}:q{sentence.index}.{n}",
         frame=frame_text(number, predicate, q.start, q.end),
@@ -165,7 +170,7 @@ def _quantity_claim(
         start=q.start,
         end=q.end,
         predicate=predicate.lemma_.lower() if predicate is not None else None,
-        speaker=_speaker(q.start, q.end, attributions),
+        speaker=speaker,
         quantity=q,
         keys=tuple(sorted(keys)),
         place=reference[1] if reference else None,
@@ -220,23 +225,6 @@ def _reference_after(doc: Doc, end: int, limit: int) -> tuple[str, str] | None:
     return None
 
 
-def _quantity_attribute(q: Quantity, predicate: Token | None, frame: list[str], ref: tuple | None) -> str:
-    if ref is not None and q.dimension == "length":
-        return f"distance from {ref[1]}"
-    words: list[str] = []
-    if q.dimension not in {"count"}:
-        words.append(q.dimension)
-    elif q.noun:
-        words.append(f"number of {q.noun}")
-    else:
-        words.append("number")
-    if predicate is not None and predicate.pos_ in {"VERB", "AUX"}:
-        words.append(predicate.text.lower())
-    elif frame:
-        words.append("(" + " ".join(frame[:3]) + ")")
-    return " ".join(words)
-
-
 # --- date claims -----------------------------------------------------------------------
 
 
@@ -257,8 +245,8 @@ def _date_claim(
         article=sentence.article,
         sentence=sentence,
         kind="date",
-        subject=_subject_for(predicate, sent) or predicate.lemma_,
-        attribute=f"date ({predicate.lemma_.lower()})",
+        subject=_context_for(predicate, sent, _speaker(d.start, d.end, attributions)),
+        attribute=date_name(predicate),
         value=d.text,
         start=d.start,
         end=d.end,
@@ -345,7 +333,7 @@ def _event_claim(
         sentence=sentence,
         kind="event",
         subject=_phrase(agent_tok) or _phrase(patient_tok) or predicate,
-        attribute=predicate,
+        attribute=event_name(verb, predicate),
         value=("not " if negated else "") + doc[verb.i : verb.i + 1].text,
         start=start,
         end=end,
@@ -608,23 +596,24 @@ def _phrase(token: Token | None) -> str | None:
     return token.doc[left : token.i + 1].text
 
 
-def _subject_for(token: Token, sent: Span) -> str | None:
-    """What a measure or event is about: the name it is in apposition to, or the clause's subject."""
+def _context_for(token: Token, sent: Span, speaker: str | None) -> str:
+    """Where or what a figure is about, for a heading: the name it describes, else a place named.
+
+    The speaker's own name is not the figure's subject ("according to the
+    county health department"); without a name or place the heading is the
+    figure's name alone.
+    """
     current = token
     for _ in range(6):
         if current.dep_ == "appos" and current.head.ent_type_:
-            return _phrase(current.head)
+            return _phrase(current.head) or ""
         if current.head.i == current.i:
             break
         current = current.head
-    names = [
-        e
-        for e in doc_index(sent.doc).ents_in(sent.doc, sent.start, sent.end)
-        if e.label_ in NAME_LABELS - {"NORP"}
-    ]
-    if names:
-        return names[0].text
-    return None
+    for ent in doc_index(sent.doc).ents_in(sent.doc, sent.start, sent.end):
+        if ent.label_ in PLACE_LABELS and not (speaker and (ent.text in speaker or speaker in ent.text)):
+            return ent.text
+    return ""
 
 
 def _speaker(start: int, end: int, attributions: tuple[Attribution, ...]) -> str | None:

@@ -43,8 +43,9 @@ def describe(group: list[Scored], ctx: Context) -> Finding:
     return Finding(
         category="conflict",
         kind="polarity",
-        subject=yes.subject,
-        attribute=yes.predicate or yes.attribute,
+        # the readable name ("whether the sprinkler system was working") already holds the subject
+        subject="" if yes.attribute.startswith("whether ") else yes.subject,
+        attribute=yes.attribute,
         severity="major",
         explanation=f"{who(yes, ctx)} affirms '{yes.value}'; {who(no, ctx)} denies it ('{no.value}').",
         statements=(statement(yes), statement(no)),

@@ -230,9 +230,17 @@ class _Connection(Protocol):
 
     def script(self, sql: str) -> None: ...
 
+    def lock_migrations(self) -> None:
+        """Inside a transaction: hold off other processes migrating the same database."""
+        ...
+
     def has_table(self, name: str) -> bool: ...
 
     def close(self) -> None: ...
+
+
+# An arbitrary constant: the advisory lock PostgreSQL holds while storydiff migrates a database.
+MIGRATION_LOCK_KEY = 0x5D1F_0001
 
 
 class _SQLite:
@@ -270,6 +278,9 @@ class _SQLite:
     def script(self, sql: str) -> None:
         for statement in _statements(sql):
             self._db.execute(statement)
+
+    def lock_migrations(self) -> None:
+        pass  # BEGIN IMMEDIATE already holds the database's one write lock
 
     def has_table(self, name: str) -> bool:
         return bool(self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
@@ -312,6 +323,11 @@ class _Postgres:
     def script(self, sql: str) -> None:
         for statement in _statements(sql):
             self.execute(statement)
+
+    def lock_migrations(self) -> None:
+        # held to the end of the transaction; a second migrating process waits here (the
+        # number is storydiff's own key among this database's advisory locks)
+        self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
 
     def has_table(self, name: str) -> bool:
         return self.execute("SELECT to_regclass(?)", (name,))[0][0] is not None
@@ -433,6 +449,7 @@ class Store:
         # `stories` listing) must not take the write lock
         if not self._db.has_table("schema_migrations"):
             with self._write():
+                self._db.lock_migrations()
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS schema_migrations "
                     "(version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
@@ -447,6 +464,11 @@ class Store:
         pk, blob = self._db.pk, self._db.blob  # type: ignore[attr-defined]
         for number, sql in enumerate(MIGRATIONS[current:], start=current + 1):
             with self._write():
+                # another process opening the same new database may have applied it meanwhile:
+                # the version is read again under the write lock
+                self._db.lock_migrations()
+                if self.schema_version() >= number:
+                    continue
                 self._db.script(sql.replace("{pk}", pk).replace("{blob}", blob))
                 self._db.execute(
                     "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)", (number, _now())
