@@ -60,6 +60,12 @@ def participle(verb: Token) -> str:
     return lemma + "ed"
 
 
+def _capitalised_only(token: Token) -> bool:
+    """A sentence's first word taken for a name because of its capital ("Guards detained ...")."""
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return token.is_sent_start and (following is None or following.pos_ != "PROPN")
+
+
 def _noun_phrase(token: Token, *, determiner: bool = True, skip: Token | None = None) -> str:
     """``token`` with its compound and adjective modifiers ("the chemical warehouse")."""
     doc = token.doc
@@ -78,9 +84,9 @@ def _noun_phrase(token: Token, *, determiner: bool = True, skip: Token | None = 
     ]
     # the text as written between kept words ("the building's"), lower case but for names
     text = "".join(
-        (t.text if t.ent_type_ or (t.pos_ == "PROPN" and not t.is_sent_start) else t.lower_)
-        + (t.whitespace_ if t is not kept[-1] else "")
-        for t in kept
+        (t.text if t.ent_type_ or (t.pos_ == "PROPN" and not _capitalised_only(t)) else t.lower_)
+        + (t.whitespace_ if k + 1 < len(kept) and kept[k + 1].i == t.i + 1 else " ")
+        for k, t in enumerate(kept)
     )
     return " ".join(text.split())
 
@@ -248,15 +254,22 @@ def date_name(verb: Token) -> str:
 
 
 def event_name(verb: Token, predicate: str) -> str:
-    """What is affirmed or denied: "whether the sprinkler system was working"."""
+    """The act a clause states, as written: "the sprinkler system was not working".
+
+    The negation stays where the report put it, so an agreement or a unique
+    fact reads as its report says; a conflict asks about the affirmed side
+    ("whether the sprinkler system was working"). Without a subject the name is
+    the predicate alone.
+    """
     subject = _subject(verb)
     if subject is None:
         return predicate
-    auxiliaries = [c.norm_ for c in verb.lefts if c.dep_ in {"aux", "auxpass"} and c.lower_ != "to"]
-    words = [*auxiliaries]
+    # auxiliaries and negation in their order ("have not yet responded" -> "have not responded")
+    words = [c.norm_ for c in verb.lefts if c.dep_ in {"aux", "auxpass", "neg"} and c.lower_ != "to"]
     if verb.pos_ == "AUX":
         attr = next((c for c in verb.children if c.dep_ in {"acomp", "attr"}), None)
-        words += [verb.lower_, _noun_phrase(attr) if attr is not None else ""]
+        negation = [c.norm_ for c in verb.rights if c.dep_ == "neg"]
+        words += [verb.lower_, *negation, _noun_phrase(attr) if attr is not None else ""]
     else:
         words.append(verb.lower_)
         obj = next((c for c in verb.children if c.dep_ in {"dobj", "attr"}), None)
@@ -264,6 +277,6 @@ def event_name(verb: Token, predicate: str) -> str:
             words.append(_noun_phrase(obj))
     who = _noun_phrase(subject)
     if any(c.dep_ == "det" and c.lower_ == "no" for c in subject.children):
-        who = f"any{'' if who == 'one' else ' '}{who}"  # "no one was hurt": whether anyone was hurt
-    name = f"whether {who} " + " ".join(w for w in words if w)
+        who = f"no {who}"  # "no one was hurt", "no shots were fired"
+    name = f"{who} " + " ".join(w for w in words if w)
     return _clip(name, predicate)

@@ -43,9 +43,10 @@ def describe(group: list[Scored], ctx: Context) -> Finding:
     return Finding(
         category="conflict",
         kind="polarity",
-        # the readable name ("whether the sprinkler system was working") already holds the subject
-        subject="" if yes.attribute.startswith("whether ") else yes.subject,
-        attribute=yes.attribute,
+        # a named clause ("the sprinkler system was working", the affirmed side's words) holds its
+        # subject: the conflict is asked as a question
+        subject="" if yes.attribute != yes.predicate else yes.subject,
+        attribute=f"whether {yes.attribute}" if yes.attribute != yes.predicate else yes.attribute,
         severity="major",
         explanation=f"{who(yes, ctx)} affirms '{yes.value}'; {who(no, ctx)} denies it ('{no.value}').",
         statements=(statement(yes), statement(no)),

@@ -24,6 +24,19 @@ def _content_words(s: Sentence) -> set[str]:
     return {w.strip(".,;:'\"“”‘’()").lower() for w in s.text.split() if len(w) > 3} - _STOP
 
 
+def _main_clause(ctx: Context, s: Sentence) -> str:
+    """The named act of a sentence's main clause ("fire engines raced"), or "" when it has none."""
+    events = [
+        c
+        for an in ctx.analyses
+        if an.article.id == s.article
+        for c in an.claims
+        if c.kind == "event" and c.sentence.index == s.index and c.attribute != c.predicate
+    ]
+    # the main clause's claim starts where its subject does, before any subordinate one
+    return min(events, key=lambda c: c.start).attribute if events else ""
+
+
 def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[Finding]:
     """Sentences of different reports that paraphrase each other (not those already in conflict)."""
     edges: list[tuple[Sentence, Sentence, float]] = []
@@ -48,12 +61,16 @@ def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[
         sims_in = [sim for a, b, sim in edges if a in members and b in members]
         shared = set.intersection(*(_content_words(s) for s in members))
         outlets = ", ".join(dict.fromkeys(ctx.name(s.article) for s in members))
+        # named by the shortest member whose main clause has a subject
+        named = next(
+            (n for s in sorted(members, key=lambda s: len(s.text)) if (n := _main_clause(ctx, s))), ""
+        )
         found.append(
             Finding(
                 category="agreement",
                 kind="statement",
-                subject=", ".join(sorted(shared)[:4]) or "statement",
-                attribute="statement",
+                subject="" if named else ", ".join(sorted(shared)[:4]) or "statement",
+                attribute=named or "statement",
                 explanation=f"{outlets} say this in close paraphrase (similarity {min(sims_in):.2f}).",
                 statements=tuple(Statement(s.article, s.text, s.start, s.end) for s in members),
             )
@@ -88,7 +105,7 @@ def unique(ctx: Context, used: set[tuple[str, int]]) -> list[Finding]:
                 Finding(
                     category="unique",
                     kind="fact",
-                    subject=main.subject,
+                    subject="" if main.kind == "event" and main.attribute != main.predicate else main.subject,
                     attribute=main.attribute,
                     explanation=(
                         f"only {ctx.name(s.article)} reports this "
