@@ -63,7 +63,7 @@ def participle(verb: Token) -> str:
 def _capitalised_only(token: Token) -> bool:
     """A sentence's first word taken for a name because of its capital ("Guards detained ...")."""
     following = token.nbor() if token.i + 1 < len(token.doc) else None
-    return token.is_sent_start and (following is None or following.pos_ != "PROPN")
+    return bool(token.is_sent_start) and (following is None or following.pos_ != "PROPN")
 
 
 def _noun_phrase(token: Token, *, determiner: bool = True, skip: Token | None = None) -> str:

@@ -38,6 +38,21 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from storydiff.analysis.nlp import doc_index
+from storydiff.analysis.units import (
+    BOUND_PREFIXES,
+    CASED,
+    CURRENCY_PREFIXES,
+    CURRENCY_SUFFIXES,
+    FRACTION_UNIT,
+    GBP,
+    GLUED_ONLY,
+    LENGTH_WORDS,
+    MAX_KEY,
+    UNIT_KEYS,
+    UNITS,
+    Unit,
+    money,
+)
 from storydiff.records import Quantity
 
 __all__ = ["StatedQuantity", "extract_quantities", "parse_number", "stated_quantities"]
@@ -180,356 +195,6 @@ _CASUALTY_NOUNS = {
     "life",
 }
 _YEAR_RANGE = (1000, 2100)
-# After a glued "m" these make it metres, not millions ("a 300m long ship").
-_LENGTH_WORDS = {
-    "long",
-    "tall",
-    "high",
-    "wide",
-    "deep",
-    "away",
-    "deeper",
-    "higher",
-    "above",
-    "below",
-    "from",
-    "underground",
-    "offshore",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A unit as stated: its reading ``name``, dimension, base unit and conversion."""
-
-    name: str
-    dimension: str
-    base: str | None
-    factor: float = 1.0
-    offset: float = 0.0  # added after the factor: Fahrenheit to Celsius
-
-    def to_base(self, value: float) -> float:
-        return value * self.factor + self.offset
-
-
-def _units() -> dict[tuple[str, ...], _Unit]:
-    """The unit spellings (lowercase pieces) mapped to their units."""
-    table: dict[tuple[str, ...], _Unit] = {}
-
-    def add(unit: _Unit, *forms: str) -> None:
-        for form in forms:
-            table[tuple(form.split(" "))] = unit
-
-    km, kg, km2, litre = "km", "kg", "km2", "litre"
-    add(_Unit("kilometre", "length", km), "km", "kms", "kilometre", "kilometres", "kilometer", "kilometers")
-    add(_Unit("metre", "length", km, 1e-3), "metre", "metres", "meter", "meters", "m")
-    add(
-        _Unit("centimetre", "length", km, 1e-5),
-        "cm",
-        "centimetre",
-        "centimetres",
-        "centimeter",
-        "centimeters",
-    )
-    add(
-        _Unit("millimetre", "length", km, 1e-6),
-        "mm",
-        "millimetre",
-        "millimetres",
-        "millimeter",
-        "millimeters",
-    )
-    add(_Unit("micrometre", "length", km, 1e-9), "μm", "µm", "micrometre", "micrometres", "micron", "microns")
-    add(_Unit("mile", "length", km, 1.609344), "mile", "miles", "mi")
-    add(_Unit("nautical mile", "length", km, 1.852), "nautical mile", "nautical miles")
-    add(_Unit("foot", "length", km, 3.048e-4), "foot", "feet", "ft")
-    add(_Unit("yard", "length", km, 9.144e-4), "yard", "yards", "yd", "yds")
-    add(_Unit("inch", "length", km, 2.54e-5), "inch", "inches")
-    add(_Unit("kilogram", "mass", kg), "kg", "kgs", "kilogram", "kilograms", "kilo", "kilos")
-    add(_Unit("gram", "mass", kg, 1e-3), "g", "gram", "grams", "gramme", "grammes")
-    add(_Unit("milligram", "mass", kg, 1e-6), "mg", "milligram", "milligrams")
-    add(_Unit("gigaton", "mass", kg, 1e12), "gigatonne", "gigatonnes", "gigaton", "gigatons", "gt")
-    add(_Unit("megaton", "mass", kg, 1e9), "megatonne", "megatonnes", "megaton", "megatons")
-    add(_Unit("tonne", "mass", kg, 1e3), "tonne", "tonnes", "metric ton", "metric tons", "t")
-    add(_Unit("ton", "mass", kg, 907.18474), "ton", "tons")
-    add(_Unit("pound", "mass", kg, 0.45359237), "lb", "lbs", "pound", "pounds")
-    add(_Unit("ounce", "mass", kg, 0.028349523), "oz", "ounce", "ounces")
-    add(
-        _Unit("square kilometre", "area", km2),
-        "km2",
-        "km²",
-        "km 2",
-        "sq km",
-        "sq. km",
-        "square kilometre",
-        "square kilometres",
-        "square kilometer",
-        "square kilometers",
-    )
-    add(
-        _Unit("square metre", "area", km2, 1e-6),
-        "m2",
-        "m²",
-        "m 2",
-        "sq m",
-        "sq. m",
-        "sqm",
-        "square metre",
-        "square metres",
-        "square meter",
-        "square meters",
-    )
-    add(_Unit("square mile", "area", km2, 2.589988), "sq mi", "square mile", "square miles", "sq miles")
-    add(
-        _Unit("square feet", "area", km2, 9.290304e-8),
-        "sq ft",
-        "sq. ft",
-        "sqft",
-        "square foot",
-        "square feet",
-    )
-    add(_Unit("hectare", "area", km2, 1e-2), "ha", "hectare", "hectares")
-    add(_Unit("acre", "area", km2, 4.0468564e-3), "acre", "acres")
-    add(_Unit("litre", "volume", litre), "l", "litre", "litres", "liter", "liters")
-    add(
-        _Unit("millilitre", "volume", litre, 1e-3),
-        "ml",
-        "millilitre",
-        "millilitres",
-        "milliliter",
-        "milliliters",
-    )
-    add(_Unit("gallon", "volume", litre, 3.785411784), "gallon", "gallons", "gal")
-    add(_Unit("barrel", "volume", litre, 158.987295), "barrel", "barrels", "bbl")
-    add(
-        _Unit("cubic metre", "volume", litre, 1e3),
-        "cubic metre",
-        "cubic metres",
-        "cubic meter",
-        "cubic meters",
-        "m3",
-        "m³",
-    )
-    add(
-        _Unit("kilometre per hour", "speed", "km/h"),
-        "km/h",
-        "kmh",
-        "kph",
-        "km / h",
-        "kilometres per hour",
-        "kilometers per hour",
-        "kilometres an hour",
-        "kilometers an hour",
-    )
-    add(
-        _Unit("mile per hour", "speed", "km/h", 1.609344),
-        "mph",
-        "m.p.h.",
-        "m.p.h",
-        "miles per hour",
-        "miles an hour",
-        "mile per hour",
-    )
-    add(_Unit("knot", "speed", "km/h", 1.852), "knot", "knots")
-    add(
-        _Unit("metre per second", "speed", "km/h", 3.6),
-        "m/s",
-        "m / s",
-        "metres per second",
-        "meters per second",
-    )
-    add(
-        _Unit("celsius", "temperature", "C"),
-        "°c",
-        "° c",
-        "c",
-        "degc",
-        "deg c",
-        "degrees celsius",
-        "degree celsius",
-        "celsius",
-        "degrees c",
-        "degree c",
-        "degrees centigrade",
-    )
-    fahrenheit = _Unit("fahrenheit", "temperature", "C", 5 / 9, -32 * 5 / 9)
-    add(
-        fahrenheit,
-        "°f",
-        "° f",
-        "f",
-        "degf",
-        "deg f",
-        "degrees fahrenheit",
-        "degree fahrenheit",
-        "fahrenheit",
-        "degrees f",
-        "degree f",
-    )
-    # A bare "degrees" may be a temperature in either scale or an angle: kept apart.
-    add(_Unit("degree", "degree", "degree"), "degree", "degrees", "°")
-    add(_Unit("second", "duration", "hour", 1 / 3600), "second", "seconds", "sec", "secs")
-    add(_Unit("minute", "duration", "hour", 1 / 60), "minute", "minutes", "min", "mins")
-    add(_Unit("hour", "duration", "hour"), "hour", "hours", "hr", "hrs")
-    add(_Unit("day", "duration", "hour", 24), "day", "days")
-    add(_Unit("week", "duration", "hour", 168), "week", "weeks")
-    add(_Unit("fortnight", "duration", "hour", 336), "fortnight", "fortnights")
-    # Calendar averages: a month is 1/12 of a Gregorian year of 365.2425 days.
-    add(_Unit("month", "duration", "hour", 730.485), "month", "months")
-    add(_Unit("year", "duration", "hour", 8765.82), "year", "years", "yr", "yrs")
-    add(_Unit("decade", "duration", "hour", 87658.2), "decade", "decades")
-    add(_Unit("century", "duration", "hour", 876582.0), "century", "centuries")
-    add(
-        _Unit("year of age", "age", "year"),
-        "year - old",
-        "years - old",
-        "year old",
-        "years old",
-        "years of age",
-        "year of age",
-        "yr - old",
-        "-year-old",
-        "year-old",
-    )
-    add(_Unit("percentage", "percent", "%"), "%", "percent", "per cent", "pct", "percentage", "pc")
-    add(
-        _Unit("percentage point", "percentage point", "pp"),
-        "percentage point",
-        "percentage points",
-        "pp",
-        "ppt",
-        "ppts",
-    )
-    add(_Unit("basis point", "percentage point", "pp", 0.01), "basis point", "basis points", "bp", "bps")
-    add(_Unit("kilowatt", "power", "kW"), "kw", "kilowatt", "kilowatts")
-    add(_Unit("megawatt", "power", "kW", 1e3), "mw", "megawatt", "megawatts")
-    add(_Unit("gigawatt", "power", "kW", 1e6), "gw", "gigawatt", "gigawatts")
-    add(_Unit("horsepower", "power", "kW", 0.745699872), "hp", "horsepower", "bhp")
-    add(_Unit("kilowatt hour", "energy", "kWh"), "kwh", "kilowatt hour", "kilowatt hours")
-    add(_Unit("megawatt hour", "energy", "kWh", 1e3), "mwh", "megawatt hour", "megawatt hours")
-    add(_Unit("gigawatt hour", "energy", "kWh", 1e6), "gwh", "gigawatt hour", "gigawatt hours")
-    add(_Unit("megabyte", "data", "GB", 1e-3), "mb", "megabyte", "megabytes")
-    add(_Unit("gigabyte", "data", "GB"), "gb", "gigabyte", "gigabytes")
-    add(_Unit("terabyte", "data", "GB", 1e3), "tb", "terabyte", "terabytes")
-    add(_Unit("hertz", "frequency", "Hz"), "hz", "hertz")
-    add(_Unit("megabit per second", "data rate", "Mbps"), "mbps", "mbit/s", "megabits per second")
-    add(_Unit("gigabit per second", "data rate", "Mbps", 1e3), "gbps", "gigabits per second")
-    add(_Unit("kilobit per second", "data rate", "Mbps", 1e-3), "kbps", "kilobits per second")
-    add(_Unit("kilopascal", "pressure", "kPa"), "kpa", "kilopascal", "kilopascals")
-    add(_Unit("megapascal", "pressure", "kPa", 1e3), "mpa", "megapascal", "megapascals")
-    add(_Unit("pound per square inch", "pressure", "kPa", 6.894757), "psi")
-    add(_Unit("kilopound per square inch", "pressure", "kPa", 6894.757), "ksi")
-    add(_Unit("kilovolt", "voltage", "V", 1e3), "kv", "kilovolt", "kilovolts")
-    add(_Unit("volt", "voltage", "V"), "volt", "volts")
-    add(_Unit("kilohertz", "frequency", "Hz", 1e3), "khz", "kilohertz")
-    add(_Unit("megahertz", "frequency", "Hz", 1e6), "mhz", "megahertz")
-    add(_Unit("gigahertz", "frequency", "Hz", 1e9), "ghz", "gigahertz")
-    add(_Unit("calorie", "energy", "kcal"), "calorie", "calories", "kcal")
-    return table
-
-
-# Currencies: the ISO code is the base unit; ``name`` is how a reader says it.
-_CURRENCY_NAMES = {
-    "USD": "dollar", "EUR": "euro", "GBP": "pound sterling", "JPY": "japanese yen",
-    "CNY": "chinese yuan", "INR": "indian rupee", "RUB": "russian ruble",
-    "UAH": "ukrainian hryvnia", "MYR": "malaysian ringgit", "AUD": "australian dollar",
-    "CAD": "canadian dollar", "NZD": "new zealand dollar", "SGD": "singapore dollar",
-    "HKD": "hong kong dollar", "ILS": "shekel", "CHF": "swiss franc", "KRW": "korean won",
-    "MXN": "mexican peso", "ZAR": "south african rand", "TRY": "turkish lira",
-    "PLN": "polish zloty", "BRL": "brazilian real", "SEK": "swedish krona",
-    "NOK": "norwegian krone", "DKK": "danish krone",
-}  # fmt: skip
-
-
-def _money(code: str, factor: float = 1.0, name: str | None = None) -> _Unit:
-    return _Unit(name or _CURRENCY_NAMES[code], "money", code, factor)
-
-
-# Signs and codes written before the amount ("$5", "US$ 5", "RM120,000", "EUR50m").
-_CURRENCY_PREFIXES: dict[tuple[str, ...], str] = {
-    ("$",): "USD", ("us", "$"): "USD", ("us$",): "USD", ("$", "us"): "USD", ("$", "a"): "AUD",
-    ("$", "nz"): "NZD", ("$", "c"): "CAD", ("$", "hk"): "HKD", ("$", "s"): "SGD", ("a", "$"): "AUD",
-    ("au", "$"): "AUD",
-    ("c", "$"): "CAD", ("ca", "$"): "CAD", ("nz", "$"): "NZD", ("s", "$"): "SGD",
-    ("hk", "$"): "HKD", ("€",): "EUR", ("£",): "GBP", ("¥",): "JPY", ("y", "="): "JPY",
-    ("₹",): "INR", ("rs",): "INR", ("rs", "."): "INR", ("₽",): "RUB", ("₴",): "UAH",
-    ("₪",): "ILS", ("rm",): "MYR", ("usd",): "USD", ("eur",): "EUR", ("gbp",): "GBP",
-    ("jpy",): "JPY", ("cny",): "CNY", ("rmb",): "CNY", ("inr",): "INR", ("rub",): "RUB",
-    ("uah",): "UAH", ("aud",): "AUD", ("cad",): "CAD", ("nzd",): "NZD", ("sgd",): "SGD",
-    ("hkd",): "HKD", ("chf",): "CHF", ("myr",): "MYR", ("ils",): "ILS", ("nis",): "ILS",
-    ("zar",): "ZAR", ("mxn",): "MXN", ("krw",): "KRW", ("sek",): "SEK", ("nok",): "NOK",
-}  # fmt: skip
-# Currency words written after the amount ("20 dollars", "9 billion yuan").
-_CURRENCY_SUFFIXES: dict[tuple[str, ...], _Unit] = {}
-for _code, _forms in {
-    "USD": ("dollar", "dollars", "us dollars", "u.s. dollars", "usd", "american dollars"),
-    "EUR": ("euro", "euros", "eur"),
-    "GBP": ("pounds sterling", "pound sterling", "sterling", "gbp", "british pounds"),
-    "JPY": ("yen", "japanese yen", "jpy"),
-    "CNY": ("yuan", "renminbi", "chinese yuan", "cny", "rmb"),
-    "INR": ("rupee", "rupees", "indian rupees", "crore rupees", "inr"),
-    "RUB": ("ruble", "rubles", "rouble", "roubles", "russian rubles", "rub"),
-    "UAH": ("hryvnia", "hryvnias", "hryvnia", "hryvnas", "uah"),
-    "MYR": ("ringgit", "myr"),
-    "AUD": ("australian dollars", "australian dollar", "aud"),
-    "CAD": ("canadian dollars", "canadian dollar", "cad"),
-    "NZD": ("new zealand dollars", "new zealand dollar", "nzd"),
-    "SGD": ("singapore dollars", "singaporean dollars", "sgd"),
-    "HKD": ("hong kong dollars", "hkd"),
-    "ILS": ("shekel", "shekels", "nis", "ils"),
-    "CHF": ("swiss francs", "swiss franc", "francs", "chf"),
-    "MXN": ("pesos", "mexican pesos"),
-    "ZAR": ("rand",),
-    "TRY": ("lira", "liras", "turkish lira"),
-    "PLN": ("zloty", "zlotys"),
-}.items():
-    for _form in _forms:
-        _CURRENCY_SUFFIXES[tuple(_form.split(" "))] = _money(_code)
-# Sub-units as fractions of the base currency.
-_CURRENCY_SUFFIXES[("cents",)] = _money("USD", 0.01, "cent")
-_CURRENCY_SUFFIXES[("cent",)] = _money("USD", 0.01, "cent")
-_CURRENCY_SUFFIXES[("pence",)] = _money("GBP", 0.01, "pence")
-_CURRENCY_SUFFIXES[("p",)] = _money("GBP", 0.01, "pence")
-# "pounds" alone is money after a scale or a currency context, else weight (see _read_unit).
-_GBP = _money("GBP")
-
-_UNITS = _units()
-_UNIT_KEYS = {**_UNITS, **_CURRENCY_SUFFIXES}
-_MAX_KEY = max(len(k) for k in (*_UNIT_KEYS, *_CURRENCY_PREFIXES))
-# Unit spellings too short or too common to trust unless glued to the number ("30C", "164p").
-_GLUED_ONLY = {
-    ("c",),
-    ("f",),
-    ("p",),
-    ("l",),
-    ("g",),
-    ("t",),
-    ("°",),
-    ("ha",),
-    ("gal",),
-    ("min",),
-    ("sec",),
-    ("in",),
-    ("mi",),
-    ("b",),
-    ("pc",),
-    ("gt",),
-}
-# Single letters whose case tells a unit apart: "5g" grams but "5G" networks.
-_CASED = {
-    ("g",): {"g"},
-    ("t",): {"t"},
-    ("c",): {"C"},
-    ("f",): {"F"},
-    ("p",): {"p"},
-    ("k",): {"k", "K"},
-    ("b",): {"B", "b"},
-}
-# "sub-300 sq m": a bound written as a prefix, not an identifier.
-_BOUND_PREFIXES = {"sub", "under", "over", "near"}
-# A fraction is a share: "a third of" is 33.3%.
-_FRACTION_UNIT = _Unit("percentage", "percent", "%", 100.0)
-
 _NUMBER_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
 _PIECE_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+|[^\W\d_]+|\S")
 _SPLIT_RE = re.compile(r"[\d$€£¥₹₽₴₪]")
@@ -571,7 +236,7 @@ class _Mention:
     value: float
     low: float
     high: float
-    unit: _Unit | None
+    unit: Unit | None
     hedge: str | None
     noun: str | None
     token_i: int
@@ -603,7 +268,7 @@ def _doc_pieces(doc: Doc, start: int, end: int) -> list[_Piece]:
         if (
             len(text) > 1
             and text.endswith(".")
-            and (text[:-1].lower() in _ABBREV_SCALES or (text[:-1].lower(),) in _UNIT_KEYS)
+            and (text[:-1].lower() in _ABBREV_SCALES or (text[:-1].lower(),) in UNIT_KEYS)
         ):
             # "EUR50m." at the end of a sentence: the stop is not part of the scale
             pieces.append(
@@ -639,7 +304,7 @@ def _split_hyphens(piece: _Piece) -> list[_Piece]:
 
 def _match_key(pieces: list[_Piece], i: int, keys: dict) -> tuple[tuple[str, ...], int] | None:
     """The longest key (tuple of lowercase pieces) found at ``i``: (key, pieces used)."""
-    for size in range(min(_MAX_KEY, len(pieces) - i), 0, -1):
+    for size in range(min(MAX_KEY, len(pieces) - i), 0, -1):
         key = tuple(p.low for p in pieces[i : i + size])
         if key in keys and all(p.glued or p.low not in "-/" for p in pieces[i + 1 : i + size]):
             return key, size
@@ -761,14 +426,14 @@ def _read_number(pieces: list[_Piece], i: int, money: bool) -> _Number | None:
         if s.low in _WORD_SCALES and not (s.low == "dozen" and not words and not scaled):
             value *= _WORD_SCALES[s.low]
         elif s.low in _ABBREV_SCALES and not words and s.low != "thousands":
-            long_unit = _match_key(pieces, j, _UNIT_KEYS)
+            long_unit = _match_key(pieces, j, UNIT_KEYS)
             if long_unit and len(long_unit[0]) > 1:
                 break  # "3923sq m", "5 m/s": a unit, not a scale
             if s.low in ("m", "b", "k") and not s.glued and not money and s.low != "b":
                 break  # a spaced "m" after a bare number is metres
             if j + 1 < n and pieces[j + 1].glued and pieces[j + 1].low[:1].isalnum():
                 break  # "5mph", "3mb": letters go on, so this is not a scale
-            if s.low == "m" and j + 1 < n and pieces[j + 1].low in _LENGTH_WORDS:
+            if s.low == "m" and j + 1 < n and pieces[j + 1].low in LENGTH_WORDS:
                 break  # "300m long": metres
             value *= _ABBREV_SCALES[s.low]
         else:
@@ -811,7 +476,7 @@ def parse_number(text: str) -> float | None:
         return None
     i = 0
     money = False
-    prefix = _match_key(pieces, 0, _CURRENCY_PREFIXES)
+    prefix = _match_key(pieces, 0, CURRENCY_PREFIXES)
     if prefix:
         i, money = prefix[1], True
     sign = 1.0
@@ -1017,7 +682,7 @@ class _Reader:
             return None
         first = k
         currency: str | None = None
-        prefix = _match_key(pieces, k, _CURRENCY_PREFIXES)
+        prefix = _match_key(pieces, k, CURRENCY_PREFIXES)
         if prefix and k + prefix[1] < self.n:
             key, size = prefix
             nxt = pieces[k + size]
@@ -1025,7 +690,7 @@ class _Reader:
             # letter codes must be capitals and touch or sit next to the number ("RM120", "EUR 50m")
             letters = "".join(c for c in written if c.isalpha())
             if (not letters or letters.isupper()) and (_is_digits(nxt) or nxt.low in ("-", "−")):
-                currency = _CURRENCY_PREFIXES[key]
+                currency = CURRENCY_PREFIXES[key]
                 k += size
         sign = 1.0
         if (
@@ -1062,7 +727,7 @@ class _Reader:
             ):
                 return (j, None, k, k)  # "production-four-door", "then-two"
         else:
-            sub = k >= 2 and pieces[k - 2].low in _BOUND_PREFIXES and before is not None and before.low == "-"
+            sub = k >= 2 and pieces[k - 2].low in BOUND_PREFIXES and before is not None and before.low == "-"
             joined = before is not None and (
                 before.low[-1:].isalpha()
                 or (before.low in ("-", "/", ".", ":") and before.glued and pieces[k - 2].low[-1:].isalnum())
@@ -1102,11 +767,11 @@ class _Reader:
                 and j == k + 1
             ):
                 return (j, None, k, k)  # "(4)": a shirt number or a list item
-        unit: _Unit | None = None
+        unit: Unit | None = None
         if currency is not None:
-            unit = _money(currency)
+            unit = money(currency)
         if number.fraction:
-            unit = _FRACTION_UNIT
+            unit = FRACTION_UNIT
         read = self._unit(j, number, currency)
         if read is not None:
             found, j = read
@@ -1142,7 +807,7 @@ class _Reader:
             j += 1
         return j
 
-    def _unit(self, j: int, number: _Number, currency: str | None) -> tuple[_Unit, int] | None:
+    def _unit(self, j: int, number: _Number, currency: str | None) -> tuple[Unit, int] | None:
         """The unit written after a number at ``j`` ("km", "-year-old", "per cent")."""
         pieces = self.pieces
         if j >= self.n:
@@ -1150,24 +815,24 @@ class _Reader:
         k = j
         if pieces[k].low == "-" and pieces[k].glued and k + 1 < self.n:
             k += 1  # "2.4-liter", "45-year-old"
-        match = _match_key(pieces, k, _UNIT_KEYS)
+        match = _match_key(pieces, k, UNIT_KEYS)
         if match is None:
             return None
         key, size = match
-        if key in _GLUED_ONLY and not pieces[k].glued:
+        if key in GLUED_ONLY and not pieces[k].glued:
             return None
-        if key in _CASED and pieces[k].text not in _CASED[key]:
+        if key in CASED and pieces[k].text not in CASED[key]:
             return None  # "5G" is a network generation, "2019-09-01T10" a timestamp
-        metres = k + 1 < self.n and pieces[k + 1].low in _LENGTH_WORDS
+        metres = k + 1 < self.n and pieces[k + 1].low in LENGTH_WORDS
         if key == ("in",) or (key == ("m",) and pieces[k].glued and not metres):
             return None  # a glued "m" is millions ("35m viewers") unless a length word follows
-        if currency is not None and key not in _CURRENCY_SUFFIXES and _UNITS[key].dimension != "percent":
+        if currency is not None and key not in CURRENCY_SUFFIXES and UNITS[key].dimension != "percent":
             return None  # "$5 billion", "$40 a barrel": the currency is the unit
-        unit = _UNIT_KEYS[key]
+        unit = UNIT_KEYS[key]
         end = k + size
         sterling = end < self.n and pieces[end].low == "sterling"
         if key in (("pound",), ("pounds",)) and (number.scaled or sterling):
-            unit = _GBP
+            unit = GBP
             end += 1 if sterling else 0
         # a stated age: "aged 45", "at the age of 45" keep their years as age
         return unit, end
@@ -1190,7 +855,7 @@ class _Reader:
         p = self.pieces[k]
         if _is_digits(p) or p.low in _SMALL or p.low in _TENS or p.low in ("a", "an", "half", "-", "minus"):
             return True
-        return _match_key(self.pieces, k, _CURRENCY_PREFIXES) is not None or p.low in _VAGUE
+        return _match_key(self.pieces, k, CURRENCY_PREFIXES) is not None or p.low in _VAGUE
 
     def _connector(self, j: int, hedge: str | None) -> tuple[str, int] | None:
         """The word joining a range's two ends at ``j``: and (after between), to, -, or."""
@@ -1248,7 +913,7 @@ class _Reader:
         if unit is None and year_a != year_b:
             return None  # "in 2018 to 3.9 million": a year, then a number
         if unit is None and self._age_before(fa) is not None:
-            unit = _UNITS[("years", "old")]  # "men aged 18 to 34"
+            unit = UNITS[("years", "old")]  # "men aged 18 to 34"
             start = min(start, self._age_before(fa) or start)
         low, high = min(va, vb), max(va, vb)
         hedge_word = "between" if connector == "between" else hedge or connector
@@ -1271,7 +936,7 @@ class _Reader:
 
     # -- skip rules -------------------------------------------------------------
 
-    def _skip(self, number: _Number, unit: _Unit | None, first: int, last: int, hedge: str | None) -> bool:
+    def _skip(self, number: _Number, unit: Unit | None, first: int, last: int, hedge: str | None) -> bool:
         """True when a number without a unit is a year, date, time, label or name."""
         pieces = self.pieces
         if unit is not None and unit.dimension not in ("percent",):
@@ -1365,7 +1030,7 @@ class _Reader:
     # -- the mention ------------------------------------------------------------
 
     def _mention(
-        self, start: int, last: int, number: _Number, unit: _Unit | None, hedge: str | None, noun_at: int
+        self, start: int, last: int, number: _Number, unit: Unit | None, hedge: str | None, noun_at: int
     ) -> _Mention | None:
         value = number.value
         head = self._head_token(number)
@@ -1377,7 +1042,7 @@ class _Reader:
         if unit is None or unit.name == "year":
             age = self._age_before(start)
             if age is not None:
-                unit = _UNITS[("years", "old")]
+                unit = UNITS[("years", "old")]
                 if hedge is None:
                     start = age  # the offsets cover "aged 45"
         noun = self._count_noun(noun_at) if unit is None else None
@@ -1442,7 +1107,7 @@ class _Reader:
             tok = doc[j]
             if tok.is_sent_start and j > i:
                 return None
-            if (tok.lower_,) in _UNIT_KEYS:
+            if (tok.lower_,) in UNIT_KEYS:
                 return None  # a unit word the number did not take ("40 to 55 percent")
             if tok.pos_ in ("NOUN", "PROPN"):
                 # follow a compound to its head: "charging stations", "Kia and Hyundai vehicles"
