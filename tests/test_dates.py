@@ -54,3 +54,16 @@ def test_without_publication_date_only_what_the_words_say_is_kept() -> None:
     # form), comparable only with other weekdays; a month and year resolve in full
     found = extract_dates(parse("The bridge opened on Monday and closed in June 2020."), None)
     assert [(d.text, d.iso) for d in found] == [("Monday", "-W-1"), ("June 2020", "2020-06-01")]
+
+
+@pytest.mark.parametrize(
+    ("mention", "published", "expected"),
+    [
+        # no leap year within a year of publication: the day cannot be placed (it used to crash)
+        ("February 29", dt.date(2026, 3, 18), None),
+        # a leap year next door: the nearest one
+        ("February 29", dt.date(2024, 6, 1), ("2024-02-29", "day")),
+    ],
+)
+def test_a_leap_day_without_a_year(mention: str, published: dt.date, expected) -> None:
+    assert resolve_date(mention, published) == expected

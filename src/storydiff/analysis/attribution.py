@@ -27,13 +27,15 @@ offsets point into the parsed text (``doc.text``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from storydiff.analysis.nlp import doc_index
+from storydiff.analysis.lexicon import HONORIFICS, RELATIVE_PRONOUNS, SPEECH_VERBS
+from storydiff.analysis.nlp import doc_index, trim_span
+from storydiff.analysis.quotations import QUOTE_CHARS, QuotationIndex, line_quotations
 from storydiff.records import Attribution
 
 __all__ = [
@@ -43,24 +45,6 @@ __all__ = [
     "speaker_for",
 ]
 
-# Lemmas of verbs that report speech, writing or a stated position. Drawn from
-# the common reporting verbs of English news (the cue vocabulary of attribution
-# corpora such as PARC and PolNeAR); cognition verbs ("think", "believe") are
-# kept because news uses them to report a person's stated view.
-SPEECH_VERBS = frozenset(
-    {
-        "acknowledge", "add", "admit", "advise", "allege", "announce", "answer", "argue",
-        "assert", "assure", "believe", "blog", "boast", "caution", "charge", "claim",
-        "comment", "complain", "concede", "conclude", "confirm", "contend", "declare",
-        "deny", "describe", "disclose", "dispute", "emphasise", "emphasize", "estimate",
-        "explain", "fear", "find", "forecast", "hint", "indicate", "inform", "insist",
-        "maintain", "mention", "note", "observe", "post", "predict", "proclaim", "promise",
-        "recall", "reckon", "recount", "reiterate", "remark", "reply", "report", "respond",
-        "retort", "reveal", "say", "show", "signal", "speculate", "state", "stress",
-        "suggest", "swear", "tell", "testify", "think", "tweet", "underline", "vow", "warn",
-        "write",
-    }
-)  # fmt: skip
 
 # Verbs whose direct object is the addressee, not the content ("told reporters").
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "advise", "warn"})
@@ -101,7 +85,7 @@ _PREPOSITION_CUES = frozenset(
 
 # Children of a stance verb that make up its content together ("called [the
 # plan] [a failure]", "urged [Congress] [to act]").
-_OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "dative"})
+_CONTENT_OBJECT_DEPS = frozenset({"dobj", "oprd", "xcomp", "dative"})
 
 _CUE_LEMMAS = SPEECH_VERBS | _OBJECT_CONTENT_VERBS | {verb for verb, _ in _PREPOSITION_CUES}
 
@@ -114,7 +98,6 @@ _INTERJECTED_DEPS = frozenset({"parataxis", "ccomp", "advcl"})
 # ("X denied it, saying C"; "X said A and added B").
 _SUBJECT_SHARING_DEPS = frozenset({"advcl", "conj", "xcomp"})
 
-_RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
@@ -153,13 +136,6 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "FAC"})
 # reaching across paragraphs about someone else.
 _PRONOUN_SPEAKER_WINDOW = 1
 
-# Titles dropped in front of a name so that "Mr. Gladkov" and "Gladkov" meet.
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady"})
-
-# Quotation marks: curly pairs, and straight double quotes paired in order.
-# A quotation still open at a line break closes there (news writing reopens
-# the mark on each new paragraph of a long quotation).
-_QUOTE_RE = re.compile(r"“[^”\n]*(?:”|(?=\n)|$)|\"[^\"\n]*(?:\"|(?=\n)|$)")
 
 # Layout cues without a verb: "Name: words" at the start of a line (headlines,
 # interview transcripts) and a quotation signed "― Name" (reader comments,
@@ -186,8 +162,6 @@ _FRAME_DEPS = frozenset(
 # Dashes that end a dateline ("RENO, Nev. (AP) —").
 _DATELINE_DASHES = frozenset({"—", "--", "–"})
 
-# Quotation characters; a quote tag never contains one.
-_QUOTE_CHARS = frozenset('“”"‘’')
 
 # Most tokens between a closing quotation and its speech verb in a quote tag:
 # "“...,” Murphy, the head of the Right to Rise super PAC, said" has 11;
@@ -208,8 +182,6 @@ _TAG_BREAK_POS = frozenset({"CCONJ", "SCONJ"})
 _HEDGE_VERBS = frozenset({"seem", "appear"})
 _PASSIVE_HEDGE_VERBS = frozenset({"expect", "believe", "think", "rumor", "rumour", "consider"})
 _HEDGE_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "attr"})
-
-_EDGE_STRIP = " \t\n,;:—–-“”\"'‘’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +207,7 @@ def extract_attributions(doc: Doc, article_id: str) -> list[Attribution]:
     cue is passive without an agent ("it was reported"), a speaker whose name
     is resolved as described in the module docstring.
     """
-    quotes = _Quotes(_quote_spans(_text(doc)))
+    quotes = QuotationIndex(line_quotations(_text(doc)))
     found: list[_Found] = []
     seen_cues: set[int] = set()
     for index, sent in enumerate(doc.sents):
@@ -304,49 +276,6 @@ def _text(doc: Doc) -> str:
     return doc_index(doc).text
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of quotations, quotation marks included."""
-    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
-
-
-class _Quotes:
-    """The quotation spans of an article, looked up by bisection.
-
-    The spans come from one left-to-right scan, so they are in text order and
-    never overlap: their starts and their ends both rise. A cue asks only about
-    the quotations next to it, and scanning all of them for every cue made
-    long articles take time in the square of their length.
-    """
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.spans = spans
-        self._starts = [start for start, _ in spans]
-        self._ends = [end for _, end in spans]
-        # quotations of more than one character between the marks (see _quote_tag)
-        self._long = [span for span in spans if span[1] - span[0] > 2]
-        self._long_ends = [end for _, end in self._long]
-
-    def inside(self, offset: int) -> bool:
-        """Whether ``offset`` lies strictly inside a quotation."""
-        n = bisect_left(self._starts, offset) - 1  # the last quotation opening before offset
-        return n >= 0 and offset < self._ends[n]
-
-    def last_long_by(self, offset: int) -> tuple[int, int] | None:
-        """The last quotation of more than one character that ends by ``offset``."""
-        n = bisect_right(self._long_ends, offset)
-        return self._long[n - 1] if n else None
-
-    def ending_by(self, offset: int) -> Iterator[tuple[int, int]]:
-        """The quotations that end by ``offset``, nearest first (drawn one at a time)."""
-        for n in range(bisect_right(self._ends, offset) - 1, -1, -1):
-            yield self.spans[n]
-
-    def starting_from(self, offset: int) -> Iterator[tuple[int, int]]:
-        """The quotations that start at ``offset`` or later, nearest first (drawn one at a time)."""
-        for n in range(bisect_left(self._starts, offset), len(self.spans)):
-            yield self.spans[n]
-
-
 def _layout_attributions(doc: Doc) -> list[_Found]:
     """Attributions marked by layout rather than by a verb (see ``_COLON_LINE_RE``)."""
     found: list[_Found] = []
@@ -358,7 +287,7 @@ def _layout_attributions(doc: Doc) -> list[_Found]:
         name = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
         if name is None or not _looks_like_speaker(name):
             continue
-        start, end = _trim(doc, match.start("content"), match.end("content"))
+        start, end = trim_span(doc, match.start("content"), match.end("content"), marks=True)
         if start >= end:
             continue
         found.append(
@@ -399,7 +328,7 @@ def _looks_like_speaker(name: Span) -> bool:
     return all(t.is_upper for t in name if t.is_alpha) and len(name) <= 2
 
 
-def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: _Quotes) -> _Found | None:
+def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: QuotationIndex) -> _Found | None:
     """An attribution cued by a speech verb, or ``None`` when it reports nothing."""
     doc = verb.doc
     tag = _quote_tag(verb, quotes)
@@ -429,11 +358,11 @@ def _verb_cue(verb: Token, sent: Span, sent_index: int, quotes: _Quotes) -> _Fou
             cue_tokens.append(preposition)
             content = _tokens_extent([t for t in preposition.subtree if t.i != preposition.i])
     if content is None and lemma in _OBJECT_CONTENT_VERBS:
-        objects = [c for c in verb.children if c.dep_ in _OBJECT_DEPS]
+        objects = [c for c in verb.children if c.dep_ in _CONTENT_OBJECT_DEPS]
         content = _tokens_extent([t for c in objects for t in c.subtree])
     if content is None:
         return None
-    content = _trim(doc, *content)
+    content = trim_span(doc, *content, marks=True)
     if content[0] >= content[1]:
         return None
     cue_start = min(t.idx for t in cue_tokens)
@@ -462,7 +391,7 @@ def _speaker_span(speaker: Token, cue: Token) -> tuple[int, int] | None:
     keep them about as often as not, and cutting them lost exact matches.
     """
     relative = next(
-        (c for c in cue.children if c.dep_ in _SUBJECT_DEPS and c.lower_ in _RELATIVE_PRONOUNS), None
+        (c for c in cue.children if c.dep_ in _SUBJECT_DEPS and c.lower_ in RELATIVE_PRONOUNS), None
     )
     if relative is not None and cue.dep_ == "relcl" and cue.head.i == speaker.i:
         return relative.idx, relative.idx + len(relative)
@@ -475,7 +404,7 @@ def _speaker_span(speaker: Token, cue: Token) -> tuple[int, int] | None:
     if dash:
         tokens = [t for t in tokens if t.i > max(dash)]
     span = _tokens_extent(tokens)
-    return _trim(speaker.doc, *span) if span is not None else None
+    return trim_span(speaker.doc, *span, marks=True) if span is not None else None
 
 
 def _after_dateline(subject: Token) -> Token:
@@ -492,7 +421,7 @@ def _after_dateline(subject: Token) -> Token:
     return subject
 
 
-def _quote_tag(verb: Token, quotes: _Quotes) -> tuple[tuple[int, int], Token | None] | None:
+def _quote_tag(verb: Token, quotes: QuotationIndex) -> tuple[tuple[int, int], Token | None] | None:
     """A speech verb tagging the quotation just before it: "“C,” X said" / "“C,” said X".
 
     The parser often hangs the quoted words on the cue as its subject; the
@@ -521,7 +450,7 @@ def _quote_tag(verb: Token, quotes: _Quotes) -> tuple[tuple[int, int], Token | N
         return None
     if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass") for t in between):
         return None
-    if any(t.text in _QUOTE_CHARS for t in between):
+    if any(t.text in QUOTE_CHARS for t in between):
         return None
     names = [
         t
@@ -560,7 +489,7 @@ def _hedge(verb: Token, sent: Span, sent_index: int) -> _Found | None:
     content = _tokens_extent([t for t in verb.subtree if sent.start <= t.i < sent.end])
     if content is None:
         return None
-    content = _trim(doc, *content)
+    content = trim_span(doc, *content, marks=True)
     cue_tokens = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
     cue_start = min(t.idx for t in cue_tokens)
     cue_end = verb.idx + len(verb)
@@ -604,10 +533,10 @@ def _according_to(according: Token, sent_index: int) -> _Found | None:
     content = _tokens_extent(kept)
     if content is None:
         return None
-    content = _trim(doc, *content)
+    content = trim_span(doc, *content, marks=True)
     if content[0] >= content[1]:
         return None
-    speaker_span = _trim(doc, *_subtree_span(source))
+    speaker_span = trim_span(doc, *_subtree_span(source), marks=True)
     return _Found(
         cue_start=according.idx,
         cue_end=to.idx + len(to),
@@ -632,7 +561,7 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(4):  # a few links at most: "X said A, adding B and warning C"
         subject = next((c for c in current.children if c.dep_ in _SUBJECT_DEPS), None)
         if subject is not None:
-            if subject.lower_ in _RELATIVE_PRONOUNS and current.dep_ == "relcl":
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
                 return current.head
             return subject
         if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
@@ -654,7 +583,7 @@ def _is_agent_verb(verb: Token) -> bool:
     """EXPERIMENT: a verb with a person-like subject and an object."""
     if verb.lemma_.lower() in _NON_STANCE_VERBS:
         return False
-    if not any(c.dep_ in _OBJECT_DEPS for c in verb.children):
+    if not any(c.dep_ in _CONTENT_OBJECT_DEPS for c in verb.children):
         return False
     subject = _subject(verb)
     if subject is None:
@@ -702,7 +631,7 @@ def _clause_content(verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _adjacent_quotes(verb: Token, subject: Token | None, quotes: _Quotes) -> tuple[int, int] | None:
+def _adjacent_quotes(verb: Token, subject: Token | None, quotes: QuotationIndex) -> tuple[int, int] | None:
     """The quotation(s) the cue introduces or closes, joined into one span.
 
     A quotation belongs to the cue when only the cue's own small words lie
@@ -772,19 +701,6 @@ def _subtree_span(token: Token) -> tuple[int, int]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
-
-
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past edge whitespace, quotation marks, commas and a final full stop."""
-    text = _text(doc)
-    while start < end and text[start] in _EDGE_STRIP:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_STRIP + ".?!":
-        # keep the stop of an abbreviation such as "U.S."
-        if text[end - 1] == "." and end - 2 > start and text[end - 2].isupper() and text[end - 3] == ".":
-            break
-        end -= 1
-    return start, end
 
 
 # ---------------------------------------------------------------------------
@@ -1005,7 +921,7 @@ def _clean_name(text: str) -> str:
 
 
 def _strip_honorific(words: list[str]) -> list[str]:
-    if len(words) > 1 and words[0].lower().rstrip(".") in _HONORIFICS:
+    if len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         return words[1:]
     return words
 

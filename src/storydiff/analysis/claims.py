@@ -17,7 +17,6 @@ reported words contain it, so every later finding can show its evidence.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -26,21 +25,16 @@ from spacy.tokens import Doc, Span, Token
 
 from storydiff.analysis.attribution import extract_attributions, speaker_for
 from storydiff.analysis.dates import extract_dates
+from storydiff.analysis.lexicon import FRAMING_VERBS, RELATIVE_PRONOUNS
 from storydiff.analysis.naming import date_name, event_name, quantity_name
-from storydiff.analysis.nlp import content_sentences, doc_index
+from storydiff.analysis.nlp import content_sentences, doc_index, trim_span
 from storydiff.analysis.quantities import extract_quantities
+from storydiff.analysis.quotations import whole_quotations
 from storydiff.records import Analysis, Article, Attribution, Claim, DateMention, Quantity, Sentence
 from storydiff.report.codec import iso_day
 
-__all__ = ["SPEECH_VERBS", "analyze", "extract_claims", "published_date"]
+__all__ = ["analyze", "extract_claims", "published_date"]
 
-# Verbs that report speech or thought: the claim is in their complement, so they
-# are never the predicate of a claim themselves.
-SPEECH_VERBS = frozenset(
-    "say tell add claim state announce report confirm deny insist warn write tweet post note explain "
-    "accuse allege suggest believe think estimate acknowledge argue assert declare indicate reveal "
-    "disclose admit repeat stress emphasise emphasize according quote".split()
-)
 # Predicates too general to identify an event on their own.
 LIGHT_VERBS = frozenset(
     ["be", "have", "do", "get", "make", "take", "go", "come", "seem", "appear", "become", "include", "use"]
@@ -57,7 +51,6 @@ DENIAL_VERBS = frozenset("deny dispute refute reject".split())
 PART_NOUNS = frozenset(
     "copy page part portion excerpt section version batch set list number group series".split()
 )
-RELATIVE_PRONOUNS = frozenset("that which who whom".split())
 PRONOUNS = frozenset("he she it they we i you who which that this these those one someone".split())
 
 
@@ -73,7 +66,7 @@ def analyze(article: Article, doc: Doc) -> Analysis:
     sentences: list[Sentence] = []
     claims: list[Claim] = []
     for index, sent in enumerate(content_sentences(doc)):
-        start, end = _trim(doc, sent.start_char, sent.end_char)
+        start, end = trim_span(doc, sent.start_char, sent.end_char)
         sentence = Sentence(article.id, index, start, end, article.text[start:end])
         sentences.append(sentence)
         claims.extend(
@@ -349,29 +342,6 @@ def _event_claim(
 
 # --- quotations ------------------------------------------------------------------------
 
-# Opening and closing quotation marks; a straight double quote opens and closes in turn.
-QUOTE_PAIRS = {"\u201c": "\u201d", '"': '"'}
-_OPENING_MARK = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
-# A quotation longer than this is taken for an unbalanced mark, not one speaker's words
-# (the longest multi-line quotations in the NewsWCL50 and demo reports run ~600 characters).
-MAX_QUOTATION_CHARS = 1500
-
-
-def _quotation_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans between matching quotation marks (the marks excluded)."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while (opening := _OPENING_MARK.search(text, i)) is not None:
-        i = opening.start()
-        close = QUOTE_PAIRS[text[i]]
-        end = text.find(close, i + 1)
-        if end < 0:
-            break
-        if end - i <= MAX_QUOTATION_CHARS:
-            spans.append((i + 1, end))
-        i = end + 1
-    return spans
-
 
 def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) -> tuple[Attribution, ...]:
     """Stretch each attributed quote to its whole quotation, line breaks included.
@@ -384,7 +354,7 @@ def _quotation_attributions(text: str, attributions: tuple[Attribution, ...]) ->
     stretched: list[Attribution] = []
     spoken = sorted((a for a in attributions if a.speaker), key=lambda a: a.content_start)
     starts = [a.content_start for a in spoken]
-    for start, end in _quotation_spans(text):
+    for start, end in whole_quotations(text):
         inside = spoken[bisect_left(starts, start) : bisect_right(starts, end)]
         inner = [a for a in inside if a.content_end <= end]
         if len(inner) != 1 or (inner[0].content_start, inner[0].content_end) == (start, end):
@@ -507,17 +477,8 @@ def published_date(value: str | None) -> dt.date | None:
         return None
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc_index(doc).text
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _is_speech(token: Token) -> bool:
-    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in {"VERB", "ADP"}
+    return token.lemma_.lower() in FRAMING_VERBS and token.pos_ in {"VERB", "ADP"}
 
 
 def _span_lemmas(doc: Doc, start: int, end: int) -> set[str]:

@@ -81,6 +81,8 @@ def _day_of(mention: str, published: dt.date) -> tuple[dt.date, str] | None:
                 candidates.append(parsed.replace(year=published.year + shift))
             except ValueError:  # 29 February in a common year
                 continue
+        if not candidates:
+            return None  # "February 29" with no leap year within a year of publication
         parsed = min(candidates, key=lambda d: abs((d - published).days))
     if granularity == "year":
         parsed = dt.date(parsed.year, 1, 1)

@@ -36,6 +36,7 @@ from storydiff.analysis.cleanup import clean_text
 from storydiff.errors import ModelError
 
 __all__ = [
+    "EDGE_MARKS",
     "PIECE_CHARS",
     "DocIndex",
     "content_sentences",
@@ -44,6 +45,7 @@ __all__ = [
     "parse",
     "parse_many",
     "split_pieces",
+    "trim_span",
 ]
 
 # Longest text parsed in one go. Every report of the evaluation data (1,451
@@ -268,6 +270,30 @@ def doc_index(doc: Doc) -> DocIndex:
     if index is None:
         index = _INDEXES[doc] = DocIndex(doc)
     return index
+
+
+# What a span's edges lose with ``marks``: commas, colons, dashes and quotation marks.
+EDGE_MARKS = ",;:—–-“”\"'‘’"
+
+
+def trim_span(doc: Doc, start: int, end: int, *, marks: bool = False) -> tuple[int, int]:
+    """Shrink a character span past edge whitespace (and, with ``marks``, punctuation).
+
+    With ``marks`` (a quoted content, a speaker's name) it also loses edge
+    commas, dashes and quotation marks and a final full stop, question or
+    exclamation mark, but keeps the stop of an abbreviation such as "U.S.".
+    """
+    text = doc_index(doc).text
+    lead = " \t\n" + (EDGE_MARKS if marks else "")
+    trail = lead + (".?!" if marks else "")
+    while start < end and (text[start] in lead or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in trail or text[end - 1].isspace()):
+        abbreviation = end - 2 > start and text[end - 2].isupper() and text[end - 3] == "."
+        if marks and text[end - 1] == "." and abbreviation:
+            break
+        end -= 1
+    return start, end
 
 
 def content_sentences(doc: Doc) -> Iterator[Span]:
