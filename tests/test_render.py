@@ -19,6 +19,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from storydiff.report.render import (
+    RENDERERS,
+    SCHEMA,
+    TERMINAL_TIMELINE,
+    TERMINAL_UNIQUE_PER_ARTICLE,
+    print_terminal,
+    render,
+    report_from_dict,
+    report_to_dict,
+    statement_anchor,
+    summarize,
+)
 
 from storydiff.analysis.claims import published_date
 from storydiff.errors import StorydiffError
@@ -33,18 +45,6 @@ from storydiff.records import (
     TimelineEntry,
 )
 from storydiff.report.codec import from_data, iso_day, to_data
-from storydiff.report.render import (
-    RENDERERS,
-    SCHEMA,
-    TERMINAL_TIMELINE,
-    TERMINAL_UNIQUE_PER_ARTICLE,
-    print_terminal,
-    render,
-    report_from_dict,
-    report_to_dict,
-    statement_anchor,
-    summarize,
-)
 
 A1 = (
     "Blast hits Kerch bridge\n"
