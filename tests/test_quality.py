@@ -21,7 +21,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from storydiff.report.render import report_to_dict
 
 from conftest import DEMO, case_dirs, load_gold
 from goldscore import Score, score
@@ -30,6 +29,7 @@ from storydiff.compare.embeddings import default_embedder
 from storydiff.compare.scorer import load_scorer
 from storydiff.inputs.sources import load_inputs
 from storydiff.pipeline import analyze_articles, run
+from storydiff.report.codec import report_to_dict
 from storydiff.settings import Settings
 
 DEMO_SHOWN_RECALL_FLOOR = 0.35  # 4/11 when pinned

@@ -21,13 +21,13 @@ import httpx
 import pytest
 import uvicorn
 from click.testing import CliRunner
-from storydiff.report.render import report_to_dict
 
 from pgserver import fresh_database
 from storydiff.cli import cli
 from storydiff.corpus.catalog import list_stories, render_catalog_json
 from storydiff.corpus.ingest import ingest, story_report
 from storydiff.corpus.store import Store, open_store
+from storydiff.report.codec import report_to_dict
 from storydiff.web import WebSettings, create_app
 from storydiff.web.app import CSP
 from storydiff.web.settings import check_bind

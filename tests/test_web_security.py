@@ -199,7 +199,7 @@ def test_templates_never_mark_data_safe() -> None:
         assert "|safe" not in text.replace(" ", ""), template.name
         assert "style=" not in text, template.name  # the CSP allows no inline style
         assert "<script>" not in text, template.name  # nor inline script
-    # the one pre-built HTML the pages get is render.py's escaped highlighting
+    # the one pre-built HTML the pages get is storydiff.report.view's escaped highlighting
     users = sorted(p.name for p in WEB.glob("*.py") if "Markup(" in p.read_text(encoding="utf-8"))
     assert users == ["reportview.py"]
 

@@ -174,7 +174,10 @@ def report_view(report: Report) -> ReportView:
     """Lay out ``report`` for a page: story reports show one text per independent origin."""
     articles = {a.id: a for a in report.articles}
     spans = collect_spans(report)
-    linked = {sp.anchor for found in spans.values() for sp in found}
+    copy_of = {c: o.article for o in report.origins for c in o.copies}
+    shown = [a for a in report.articles if a.id not in copy_of]
+    # only a shown text's highlights can be linked to: a copy's evidence is quoted without a link
+    linked = {sp.anchor for a in shown for sp in spans.get(a.id, [])}
 
     def evidence(s: Statement) -> EvidenceView:
         a = articles.get(s.article)
@@ -210,8 +213,6 @@ def report_view(report: Report) -> ReportView:
         )
 
     rows = {a.id: _row(a) for a in report.articles}
-    copy_of = {c: o.article for o in report.origins for c in o.copies}
-    shown = [a for a in report.articles if a.id not in copy_of]
     texts = tuple(
         TextView(
             id=a.id,
