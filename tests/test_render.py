@@ -33,7 +33,7 @@ from storydiff.records import (
     TimelineEntry,
 )
 from storydiff.report.codec import SCHEMA, from_data, iso_day, report_from_dict, report_to_dict, to_data
-from storydiff.report.registry import RENDERERS, render
+from storydiff.report.registry import RENDERERS, formats, register, render, renderer
 from storydiff.report.terminal import TERMINAL_TIMELINE, TERMINAL_UNIQUE_PER_ARTICLE, print_terminal
 from storydiff.report.text import summarize
 from storydiff.report.view import statement_anchor
@@ -526,6 +526,7 @@ def reports(draw: st.DrawFn) -> Report:
             explanation=_words,
             statements=st.lists(statements(), max_size=3).map(tuple),
             severity=severity,
+            confidence=st.none() | st.floats(0, 1),
         )
         return st.lists(finding, max_size=3).map(tuple)
 
@@ -568,6 +569,7 @@ def reports(draw: st.DrawFn) -> Report:
     return Report(
         articles=tuple(articles),
         conflicts=draw(findings("conflict")),
+        possible=draw(findings("possible")),
         agreements=draw(findings("agreement")),
         unique=draw(findings("unique")),
         attributions=tuple(draw(st.lists(attribution, max_size=3))),
@@ -587,6 +589,40 @@ def test_json_round_trip_property(report):
     assert report_from_dict(json.loads(text)) == report
 
 
+@settings(max_examples=100, deadline=None)
+@given(reports())
+def test_the_contract_written_again_is_the_same(report):
+    # what a reader gets back writes out as exactly what it read: no key lost, added or reordered
+    data = json.loads(render(report, "json"))
+    assert report_to_dict(report_from_dict(data)) == data
+    assert render(report_from_dict(data), "json") == render(report, "json")
+
+
+@settings(max_examples=100, deadline=None)
+@given(reports())
+def test_a_version_1_report_of_any_shape_reads_back(report):
+    # /1 had no possible differences and no confidence: the rest reads back as written
+    data = json.loads(render(report, "json"))
+    data["schema"] = "storydiff.report/1"
+    del data["possible"]
+    for section in ("conflicts", "updates", "agreements", "unique"):
+        for finding in data.get(section, []):
+            del finding["confidence"]
+    plain = [
+        replace(f, confidence=None)
+        for f in (*report.conflicts, *report.updates, *report.agreements, *report.unique)
+    ]
+    old = report_from_dict(data)
+    assert old.possible == ()
+    assert [*old.conflicts, *old.updates, *old.agreements, *old.unique] == plain
+    assert (old.articles, old.attributions, old.timeline, old.story) == (
+        report.articles,
+        report.attributions,
+        report.timeline,
+        report.story,
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(reports())
 def test_every_format_renders_any_report(report):
@@ -601,6 +637,25 @@ def test_every_format_renders_any_report(report):
 
 def test_registry_lists_every_format():
     assert set(RENDERERS) == {"json", "markdown", "html", "terminal"}
+
+
+def test_one_registry_holds_every_kind_of_output():
+    import storydiff.corpus.catalog
+    import storydiff.evaluation.tasks  # noqa: F401  registers evaluation results
+
+    assert formats("report") == ("json", "markdown", "html", "terminal")
+    assert formats("stories") == ("json", "table", "markdown")
+    assert formats("evaluation") == ("markdown", "table", "json")
+    assert renderer("report", "markdown") is RENDERERS["markdown"]
+    with pytest.raises(
+        StorydiffError, match="unknown output format 'html'; choose one of: json, table, markdown"
+    ):
+        renderer("stories", "html")
+    with pytest.raises(KeyError):
+        RENDERERS["yaml"]
+    # a format is registered once: a second module cannot silently replace it
+    with pytest.raises(ValueError, match="a renderer of report as json is already registered"):
+        register("report", "json")(lambda report: "{}\n")
 
 
 def test_unknown_format_names_the_choices():
