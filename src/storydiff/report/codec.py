@@ -33,6 +33,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import operator
 import re
 import types
 import typing
@@ -207,25 +208,50 @@ REPORT_CONTRACT = Contract(
 
 def to_data(value: Any, contract: Contract = STORE_CONTRACT) -> Any:
     """Plain JSON-ready data for a record (or a tuple, date or scalar), in ``contract``'s shape."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        layout = contract.layouts.get(type(value))
-        if layout is None:
-            return {f.name: to_data(getattr(value, f.name), contract) for f in dataclasses.fields(value)}
-        defaults = _defaults(type(value))
-        data = {}
-        for key in layout.keys:
-            item = layout.written[key](value) if key in layout.written else getattr(value, key)
-            if key in layout.omitted_unset and key in defaults and item == defaults[key]:
-                continue
-            data[key] = to_data(item, contract)
-        return data
+    if value is None or isinstance(value, str | int):  # bool is an int
+        return value
+    if isinstance(value, float):
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else value
     if isinstance(value, tuple | list):
         return [to_data(v, contract) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and math.isinf(value):
-        return "inf" if value > 0 else "-inf"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {}
+        for key, compute, unset in _write_plan(type(value), contract):
+            item = compute(value)
+            if unset is not _ALWAYS and item == unset:
+                continue
+            data[key] = to_data(item, contract)
+        return data
     return value
+
+
+# Written whatever its value (a key not omitted when unset).
+_ALWAYS = object()
+_WRITE_PLANS: dict[tuple[type, int], tuple[tuple[str, Callable[[Any], Any], Any], ...]] = {}
+
+
+def _write_plan(tp: type, contract: Contract) -> tuple[tuple[str, Callable[[Any], Any], Any], ...]:
+    """How to write record type ``tp`` under ``contract``: each key, how to compute it, the value left out."""
+    key = (tp, id(contract))
+    if key not in _WRITE_PLANS:
+        layout = contract.layouts.get(tp)
+        plan: tuple[tuple[str, Callable[[Any], Any], Any], ...]
+        if layout is None:
+            plan = tuple((f.name, operator.attrgetter(f.name), _ALWAYS) for f in dataclasses.fields(tp))
+        else:
+            defaults = _defaults(tp)
+            plan = tuple(
+                (
+                    name,
+                    layout.written.get(name) or operator.attrgetter(name),
+                    defaults[name] if name in layout.omitted_unset and name in defaults else _ALWAYS,
+                )
+                for name in layout.keys
+            )
+        _WRITE_PLANS[key] = plan
+    return _WRITE_PLANS[key]
 
 
 def dumps(value: Any) -> str:
@@ -267,21 +293,25 @@ def render_json(report: Report) -> str:
 
 
 class _Mismatch(Exception):
-    """Data that does not have a record's shape, at ``where``: a key missing or a value of the wrong kind."""
+    """Data that does not have a record's shape: a key missing or a value of the wrong kind.
 
-    def __init__(
-        self, where: str, *, missing: str | None = None, expected: str = "", found: Any = None
-    ) -> None:
-        super().__init__(where)
-        self.where = where
+    Raised where the problem is found; each enclosing record or list adds its key
+    or index to :attr:`path` on the way out, so the common case (no problem)
+    builds no path at all.
+    """
+
+    def __init__(self, *, missing: str | None = None, expected: str = "", found: Any = None) -> None:
+        super().__init__(missing or expected)
+        self.path: list[str] = []  # innermost first: [".start", "[0]", ".statements"]
         self.missing = missing
         self.expected = expected
         self.found = found
 
-    def describe(self) -> str:
+    def describe(self, root: str) -> str:
+        where = root + "".join(reversed(self.path))
         if self.missing is not None:
-            return f"{self.where} has no key {self.missing!r}"
-        return f"{self.where} should be {self.expected}, found {json.dumps(self.found, default=repr)[:60]}"
+            return f"{where} has no key {self.missing!r}"
+        return f"{where} should be {self.expected}, found {json.dumps(self.found, default=repr)[:60]}"
 
 
 def from_data(cls: type[T], data: Any) -> T:
@@ -291,10 +321,11 @@ def from_data(cls: type[T], data: Any) -> T:
     the record's shape (a database written by an incompatible version).
     """
     try:
-        return typing.cast(T, _read(cls, data, cls.__name__.lower(), STORE_CONTRACT))
+        return typing.cast(T, _read(cls, data, STORE_CONTRACT))
     except _Mismatch as exc:
         raise StoreError(
-            f"stored {cls.__name__} does not match this version of storydiff ({exc.describe()}); "
+            f"stored {cls.__name__} does not match this version of storydiff "
+            f"({exc.describe(cls.__name__.lower())}); "
             "re-ingest into a new database",
             stage="store",
         ) from None
@@ -318,7 +349,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
     """
     try:
         if not isinstance(data, Mapping):
-            raise _Mismatch("report", expected="an object", found=data)
+            raise _Mismatch(expected="an object", found=data)
         schema = data.get("schema")
         if schema not in READABLE_SCHEMAS:
             if isinstance(schema, str) and schema.startswith(SCHEMA_FAMILY):
@@ -333,7 +364,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
             )
         if schema == OLD_SCHEMA and "possible" not in data:
             data = {**data, "possible": []}  # /1 had no possible differences
-        report: Report = _read(Report, data, "report", REPORT_CONTRACT)
+        report: Report = _read(Report, data, REPORT_CONTRACT)
         return report
     except _Mismatch as exc:
         advice = (
@@ -341,7 +372,9 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
             if exc.missing is not None
             else ""
         )
-        raise StorydiffError(f"not a valid {SCHEMA} report: {exc.describe()}{advice}", stage="load") from None
+        raise StorydiffError(
+            f"not a valid {SCHEMA} report: {exc.describe('report')}{advice}", stage="load"
+        ) from None
 
 
 @cache
@@ -361,81 +394,126 @@ def _defaults(cls: type) -> dict[str, Any]:
     return found
 
 
-def _read(tp: Any, data: Any, where: str, contract: Contract, given: Mapping[str, Any] | None = None) -> Any:
+@cache
+def _shape(tp: Any) -> tuple[str, tuple[Any, ...]]:
+    """What kind of type ``tp`` is for reading, and its arguments: worked out once per type."""
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = typing.get_args(tp)
-        if data is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        try:
-            return _read(inner, data, where, contract)
-        except _Mismatch as exc:
-            if exc.where == where and exc.missing is None:
-                exc.expected += " or null"
-            raise
+        if type(None) not in args or len(args) != 2:
+            raise TypeError(f"no reader for {tp!r}: only X | None unions")
+        return "optional", tuple(a for a in args if a is not type(None))
     if origin is tuple:
         args = typing.get_args(tp)
-        if not isinstance(data, list):
-            raise _Mismatch(where, expected="a list", found=data)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(
-                _read(args[0], item, f"{where}[{i}]", contract, given) for i, item in enumerate(data)
-            )
-        if len(args) != len(data):
-            raise _Mismatch(where, expected=f"a list of {len(args)} items", found=data)
-        return tuple(
-            _read(a, item, f"{where}[{i}]", contract)
-            for i, (a, item) in enumerate(zip(args, data, strict=True))
-        )
+            return "tuple", args[:1]
+        return "fixed", args
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _read_record(tp, data, where, contract, given or {})
+        return "record", ()
     if tp is dt.date:
-        if isinstance(data, str):
-            try:
-                return dt.date.fromisoformat(iso_day(data))
-            except ValueError:
-                pass
-        raise _Mismatch(where, expected="an ISO date", found=data)
+        return "date", ()
     if tp is float:
-        if isinstance(data, str) and data in _INFINITIES:
-            return _INFINITIES[data]
-        if isinstance(data, bool) or not isinstance(data, int | float):
-            raise _Mismatch(where, expected="a number", found=data)
-        return float(data)
+        return "float", ()
     if tp in _SCALARS:
-        # bool is an int in Python but never an offset or a count.
-        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
-            raise _Mismatch(where, expected=_SCALARS[tp], found=data)
-        return data
+        return "scalar", ()
     if tp is Any:
-        return data
+        return "any", ()
     raise TypeError(f"no reader for {tp!r}")
 
 
 _SCALARS: dict[type, str] = {str: "a string", int: "an integer", bool: "true or false"}
 
 
-def _read_record(tp: type, data: Any, where: str, contract: Contract, given: Mapping[str, Any]) -> Any:
+def _read(tp: Any, data: Any, contract: Contract, given: Mapping[str, Any] | None = None) -> Any:
+    kind, args = _shape(tp)
+    if kind == "scalar":
+        # bool is an int in Python but never an offset or a count.
+        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
+            raise _Mismatch(expected=_SCALARS[tp], found=data)
+        return data
+    if kind == "optional":
+        if data is None:
+            return None
+        try:
+            return _read(args[0], data, contract)
+        except _Mismatch as exc:
+            if not exc.path and exc.missing is None:
+                exc.expected += " or null"
+            raise
+    if kind == "tuple" or kind == "fixed":
+        if not isinstance(data, list):
+            raise _Mismatch(expected="a list", found=data)
+        if kind == "fixed" and len(args) != len(data):
+            raise _Mismatch(expected=f"a list of {len(args)} items", found=data)
+        items = []
+        for i, item in enumerate(data):
+            try:
+                items.append(_read(args[0] if kind == "tuple" else args[i], item, contract, given))
+            except _Mismatch as exc:
+                exc.path.append(f"[{i}]")
+                raise
+        return tuple(items)
+    if kind == "record":
+        return _read_record(tp, data, contract, given or {})
+    if kind == "date":
+        if isinstance(data, str):
+            try:
+                return dt.date.fromisoformat(iso_day(data))
+            except ValueError:
+                pass
+        raise _Mismatch(expected="an ISO date", found=data)
+    if kind == "float":
+        if isinstance(data, str) and data in _INFINITIES:
+            return _INFINITIES[data]
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise _Mismatch(expected="a number", found=data)
+        return float(data)
+    return data  # Any
+
+
+# A record's keys as read: name, type, whether it must be present, its check, what it gives its items.
+_Plan = tuple[tuple[str, Any, bool, tuple[Callable[[Any], bool], str] | None, Mapping[str, Any] | None], ...]
+_PLANS: dict[tuple[type, int], _Plan] = {}
+
+
+def _plan(tp: type, contract: Contract) -> _Plan:
+    """How to read record type ``tp`` under ``contract``: worked out once per pair."""
+    key = (tp, id(contract))
+    if key not in _PLANS:
+        hints = _hints(tp)
+        defaults = _defaults(tp)
+        layout = contract.layouts.get(tp)
+        names = [f.name for f in dataclasses.fields(tp)]
+        keys = [k for k in layout.keys if k in names] if layout else names
+        optional = layout.optional if layout else frozenset()
+        _PLANS[key] = tuple(
+            (
+                name,
+                hints[name],
+                not (name in optional or (not contract.strict and name in defaults)),
+                layout.checks.get(name) if layout else None,
+                layout.given.get(name) if layout else None,
+            )
+            for name in keys
+        )
+    return _PLANS[key]
+
+
+def _read_record(tp: type, data: Any, contract: Contract, given: Mapping[str, Any]) -> Any:
     if not isinstance(data, Mapping):
-        raise _Mismatch(where, expected="an object", found=data)
-    hints = _hints(tp)
-    layout = contract.layouts.get(tp)
-    defaults = _defaults(tp)
-    names = [f.name for f in dataclasses.fields(tp)]
-    keys = [k for k in layout.keys if k in names] if layout else names
-    optional = layout.optional if layout else frozenset()
+        raise _Mismatch(expected="an object", found=data)
     values = dict(given)
-    for key in keys:
-        if key not in data:
-            if key in optional or (not contract.strict and key in defaults):
-                continue
-            raise _Mismatch(where, missing=key)
-        value = data[key]
-        if layout and key in layout.checks:
-            test, expected = layout.checks[key]
-            if not test(value):
-                raise _Mismatch(f"{where}.{key}", expected=expected, found=value)
-        inner_given = layout.given.get(key) if layout else None
-        values[key] = _read(hints[key], value, f"{where}.{key}", contract, inner_given)
+    for name, hint, required, check, inner_given in _plan(tp, contract):
+        if name not in data:
+            if required:
+                raise _Mismatch(missing=name)
+            continue
+        value = data[name]
+        try:
+            if check is not None and not check[0](value):
+                raise _Mismatch(expected=check[1], found=value)
+            values[name] = _read(hint, value, contract, inner_given)
+        except _Mismatch as exc:
+            exc.path.append(f".{name}")
+            raise
     return tp(**values)
