@@ -1146,6 +1146,16 @@ def test_html_shows_sections_and_side_by_side_texts():
     assert '<td><span class="value">12</span></td>' in page
 
 
+def test_html_lists_dated_reports_by_date_then_the_undated():
+    # one dated and one undated report: sorting them together once failed the web page
+    a1, a2 = make_report().articles
+    later = replace(a1, id="a0", published="2024-05-07")
+    page = render(replace(make_report(), articles=(a2, later, a1)), "html")
+    table = re.search(r'<table class="reports">(.*?)</table>', page, re.S)
+    assert table
+    assert re.findall(r'<a href="#article-(\w+)">', table.group(1)) == ["a1", "a0", "a2"]
+
+
 def test_html_splits_overlapping_spans_and_keeps_one_anchor_per_span():
     text = "Alpha beta gamma delta."
     first = Statement("a1", text[0:16], 0, 16, "beta")
