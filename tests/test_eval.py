@@ -28,7 +28,8 @@ from storydiff.analysis.nlp import parse_many
 from storydiff.analysis.quantities import stated_quantities
 from storydiff.cli import cli
 from storydiff.errors import EvalDataError
-from storydiff.evaluation.tasks import EVAL_RENDERERS, EvalSettings, evaluate, result_to_dict
+from storydiff.evaluation.tasks import EvalSettings, evaluate, result_to_dict
+from storydiff.report.registry import renderer
 
 FIXTURES = ROOT / "tests" / "fixtures" / "eval"
 SCORERS = ("score_polnear.py", "score_quantities.py", "score_clusters.py", "score_compare.py")
@@ -298,7 +299,7 @@ def shared_sample(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     figures: dict[str, float] = {}
     for task, limit in SAMPLE_LIMITS.items():
         result = evaluate(EvalSettings(data=shared / "eval", out=out, tasks=(task,), limit=limit))
-        for line in EVAL_RENDERERS["table"](result).splitlines():
+        for line in renderer("evaluation", "table")(result).splitlines():
             print(line)  # shown by pytest -s / on failure
         data = result_to_dict(result)["tasks"][0]["figures"]
         if task == "attribution":

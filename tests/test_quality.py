@@ -29,7 +29,7 @@ from storydiff.compare.embeddings import default_embedder
 from storydiff.compare.scorer import load_scorer
 from storydiff.inputs.sources import load_inputs
 from storydiff.pipeline import analyze_articles, run
-from storydiff.report.render import report_to_dict
+from storydiff.report.codec import report_to_dict
 from storydiff.settings import Settings
 
 DEMO_SHOWN_RECALL_FLOOR = 0.35  # 4/11 when pinned

@@ -1,4 +1,4 @@
-"""Tests for storydiff.report.render: the JSON contract and the Markdown, HTML and terminal views.
+"""Tests for storydiff.report: the JSON contract and the Markdown, HTML and terminal views.
 
 Reports are built by hand from invented articles, so these tests need no model.
 """
@@ -32,19 +32,11 @@ from storydiff.records import (
     Statement,
     TimelineEntry,
 )
-from storydiff.report.codec import from_data, iso_day, to_data
-from storydiff.report.render import (
-    RENDERERS,
-    SCHEMA,
-    TERMINAL_TIMELINE,
-    TERMINAL_UNIQUE_PER_ARTICLE,
-    print_terminal,
-    render,
-    report_from_dict,
-    report_to_dict,
-    statement_anchor,
-    summarize,
-)
+from storydiff.report.codec import SCHEMA, from_data, iso_day, report_from_dict, report_to_dict, to_data
+from storydiff.report.registry import RENDERERS, formats, register, render, renderer
+from storydiff.report.terminal import TERMINAL_TIMELINE, TERMINAL_UNIQUE_PER_ARTICLE, print_terminal
+from storydiff.report.text import summarize
+from storydiff.report.view import statement_anchor
 
 A1 = (
     "Blast hits Kerch bridge\n"
@@ -534,6 +526,7 @@ def reports(draw: st.DrawFn) -> Report:
             explanation=_words,
             statements=st.lists(statements(), max_size=3).map(tuple),
             severity=severity,
+            confidence=st.none() | st.floats(0, 1),
         )
         return st.lists(finding, max_size=3).map(tuple)
 
@@ -576,6 +569,7 @@ def reports(draw: st.DrawFn) -> Report:
     return Report(
         articles=tuple(articles),
         conflicts=draw(findings("conflict")),
+        possible=draw(findings("possible")),
         agreements=draw(findings("agreement")),
         unique=draw(findings("unique")),
         attributions=tuple(draw(st.lists(attribution, max_size=3))),
@@ -595,6 +589,40 @@ def test_json_round_trip_property(report):
     assert report_from_dict(json.loads(text)) == report
 
 
+@settings(max_examples=50, deadline=None)
+@given(reports())
+def test_the_contract_written_again_is_the_same(report):
+    # what a reader gets back writes out as exactly what it read: no key lost, added or reordered
+    data = json.loads(render(report, "json"))
+    assert report_to_dict(report_from_dict(data)) == data
+    assert render(report_from_dict(data), "json") == render(report, "json")
+
+
+@settings(max_examples=50, deadline=None)
+@given(reports())
+def test_a_version_1_report_of_any_shape_reads_back(report):
+    # /1 had no possible differences and no confidence: the rest reads back as written
+    data = json.loads(render(report, "json"))
+    data["schema"] = "storydiff.report/1"
+    del data["possible"]
+    for section in ("conflicts", "updates", "agreements", "unique"):
+        for finding in data.get(section, []):
+            del finding["confidence"]
+    plain = [
+        replace(f, confidence=None)
+        for f in (*report.conflicts, *report.updates, *report.agreements, *report.unique)
+    ]
+    old = report_from_dict(data)
+    assert old.possible == ()
+    assert [*old.conflicts, *old.updates, *old.agreements, *old.unique] == plain
+    assert (old.articles, old.attributions, old.timeline, old.story) == (
+        report.articles,
+        report.attributions,
+        report.timeline,
+        report.story,
+    )
+
+
 @settings(max_examples=60, deadline=None)
 @given(reports())
 def test_every_format_renders_any_report(report):
@@ -609,6 +637,25 @@ def test_every_format_renders_any_report(report):
 
 def test_registry_lists_every_format():
     assert set(RENDERERS) == {"json", "markdown", "html", "terminal"}
+
+
+def test_one_registry_holds_every_kind_of_output():
+    import storydiff.corpus.catalog
+    import storydiff.evaluation.tasks  # noqa: F401  registers evaluation results
+
+    assert formats("report") == ("json", "markdown", "html", "terminal")
+    assert formats("stories") == ("json", "table", "markdown")
+    assert formats("evaluation") == ("markdown", "table", "json")
+    assert renderer("report", "markdown") is RENDERERS["markdown"]
+    with pytest.raises(
+        StorydiffError, match="unknown output format 'html'; choose one of: json, table, markdown"
+    ):
+        renderer("stories", "html")
+    with pytest.raises(KeyError):
+        RENDERERS["yaml"]
+    # a format is registered once: a second module cannot silently replace it
+    with pytest.raises(ValueError, match="a renderer of report as json is already registered"):
+        register("report", "json")(lambda report: "{}\n")
 
 
 def test_unknown_format_names_the_choices():
@@ -639,7 +686,15 @@ STORY_WORDS = re.compile(r"↻|\b(?:updates?|updated|timeline|origins?|story)\b"
 @pytest.mark.parametrize("fmt", ["json", "markdown", "html", "terminal"])
 def test_plain_report_shows_no_story_sections(fmt):
     # a plain comparison's output is what it was before story reports existed
-    assert not STORY_WORDS.search(render(make_report(), fmt))
+    out = render(make_report(), fmt)
+    if fmt == "html":
+        # the page lists any comparison's reports by date under "Timeline" and its stylesheet
+        # styles updates; what a story adds is absent
+        assert not re.search(
+            r'id="updates"|class="story"|class="copies"|class="timeline"|↻', out.split("</head>")[1]
+        )
+    else:
+        assert not STORY_WORDS.search(out)
     assert render(replace(make_story_report(), story=None, updates=(), timeline=(), origins=()), fmt) == (
         render(
             replace(make_report(), articles=make_story_report().articles, unique=make_story_report().unique),
@@ -893,7 +948,7 @@ def test_print_terminal_shows_control_characters_as_replacement_marks():
 
 def test_html_keeps_offsets_when_replacing_control_characters():
     page = render(_hostile_report(), "html")
-    body = re.search(r'<div class="body">(.*?)</div>', page, re.S)
+    body = re.search(r'<div class="body"[^>]*>(.*?)</div>', page, re.S)
     assert body
     assert html.unescape(re.sub(r"<[^>]+>|⚠", "", body.group(1))) == re.sub(
         "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", "\ufffd", HOSTILE_CONTROLS
@@ -999,47 +1054,55 @@ def test_html_marks_every_statement_with_an_anchor_and_links_both_ways():
 def test_html_story_sections_and_update_highlights():
     page = render(make_story_report(), "html")
     assert '<p class="story">Story: <strong>kerch-bridge</strong></p>' in page
-    assert '<a href="#updates">↻ Updates</a>' in page
-    assert '<a href="#timeline">Timeline</a><a href="#origins">Origins</a>' in page
-    # the fourth colour, with its own underline and a label
-    assert "mark.update{" in page
-    assert ".badge.update{" in page
-    assert '<section id="updates"><h2>↻ Updates (1)</h2>' in page
+    assert '<li><a href="#updates">↻ Updates (1)</a></li>' in page
+    assert '<section id="updates" class="findings updates"' in page
+    update = re.search(r'<article class="finding update" id="update-1".*?</article>', page, re.S)
+    assert update
+    assert '<span class="badge update">↻ updated</span>' in update.group()
+    assert "explosion · deaths" in update.group()
     assert (
-        '<section class="finding update" id="update-1"><h3><span class="badge update">↻ updated</span> '
-        'explosion · deaths <span class="muted">2 articles</span></h3>'
-        "<p>Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).</p>"
-    ) in page
-    assert '<mark class="update" id="a3-30-94" title="↻ updated">' in page
-    assert '<a class="flag" href="#update-1" title="↻ updated: explosion · deaths">↻</a>' in page
-    # a statement cited by a conflict and an update carries both labels
-    assert '<mark class="conflict update" id="a1-24-92" title="⚠ conflict, ↻ updated">' in page
-    assert '<mark class="update">↻ updated</mark>; the mark before each highlight' in page
-    assert (
-        "<p>2 independent origins among 3 reports:</p><ul>"
-        '<li><a href="#article-a1"><strong>a1</strong></a> carried by Reuters, AP &lt;wire&gt; '
-        '<span class="muted">(copies: <a href="#article-a3">a3</a>)</span></li>'
-    ) in page
-    timeline = re.search(r'<section id="timeline">(.*?)</section>', page, re.S)
-    assert timeline
-    rows = re.findall(r"<tr>(.*?)</tr>", timeline.group(1))
-    assert len(rows) == 1 + 5  # the head and one row per entry
-    assert rows[2].startswith(
-        '<td>2024-05-06</td><td>Reuters</td><td><span class="badge update">↻ updated</span> explosion · deaths</td>'
-        "<td><strong>a1</strong></td>"
+        '<p class="explanation">Revised from 12 to 19 by Reuters (2024-05-06 → 2024-05-07).</p>'
+        in update.group()
     )
-    assert '<a href="#a1-24-92">“At least <strong>12</strong> people were killed' in rows[2]
-    assert rows[5].startswith('<td><span class="muted">undated</span></td><td>Daily *Star*</td>')
-    order = [
-        page.index(f'<section id="{name}">') for name in ("conflicts", "updates", "agreements", "unique")
+    # a statement cited by a conflict and an update carries both labels and a flag to each finding
+    assert '<mark class="conflict update" id="a1-24-92" title="⚠ conflict, ↻ updated">' in page
+    assert '<a class="flag" href="#update-1" title="↻ updated: explosion · deaths">↻</a>' in page
+    assert '<mark class="update">↻ updated</mark>' in page  # in the legend
+    # one text per independent origin: a3 is a copy of a1, named beside it, its text not shown twice
+    assert '<p class="copies">Also carried by: Reuters (2024-05-07)</p>' in page
+    assert 'id="article-a3"' not in page
+    assert '<td><span class="muted">copy of a1</span></td>' in page
+    # so a copy's evidence is quoted without a link to a text that is not there
+    assert 'href="#a3-30-94"' not in page
+    assert "“The death toll rose to 19, Governor Ivan Petrov said on Tuesday.”" in page
+    # the file needs no server: no link to the web app's API
+    assert "/api/" not in page
+    timeline = re.search(r'<table class="timeline">(.*?)</table>', page, re.S)
+    assert timeline
+    rows = re.findall(r"<tr>(.*?)</tr>", timeline.group(1), re.S)
+    assert len(rows) == 1 + 5  # the head and one row per entry
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows[1:]]
+    assert cells[1][:4] == [
+        "2024-05-06",
+        "Reuters",
+        '<span class="badge update">↻ updated</span> explosion · deaths',
+        "12",
     ]
-    order += [page.index(f'<section id="{name}">') for name in ("timeline", "who-said-what", "texts")]
+    assert (
+        cells[1][4]
+        == '<a href="#a1-24-92">“At least 12 people were killed, Governor Ivan Petrov said on Monday.”</a>'
+    )
+    assert cells[4][:2] == ["undated", "Daily *Star*"]
+    order = [
+        page.index(f'<section id="{name}"')
+        for name in ("conflicts", "updates", "texts", "agreements", "unique", "who-said-what", "timeline")
+    ]
     assert order == sorted(order)
 
 
 def test_html_escapes_a_script_in_the_timeline():
     page = render(make_story_report(), "html")
-    timeline = re.search(r'<section id="timeline">(.*?)</section>', page, re.S)
+    timeline = re.search(r'<section id="timeline"(.*?)</section>', page, re.S)
     assert timeline
     assert "“A post read &lt;script&gt;alert(3)&lt;/script&gt; &amp; more.”" in timeline.group(1)
     assert "<script" not in page.lower()
@@ -1055,24 +1118,42 @@ def test_html_escapes_a_script_in_the_timeline():
     )
     page = render(replace(make_story_report(), timeline=(hostile,)), "html")
     assert "<script" not in page.lower()
-    assert '<span class="badge &quot;&gt;&lt;script&gt;x&lt;/script&gt;">' in page
-    assert "<td>&lt;b&gt;day&lt;/b&gt;</td><td>&lt;o&gt;</td>" in page
+    # Jinja writes a quote as &#34;
+    assert '<span class="badge &#34;&gt;&lt;script&gt;x&lt;/script&gt;">' in page
+    assert re.search(r"<td>&lt;b&gt;day&lt;/b&gt;</td>\s*<td>&lt;o&gt;</td>", page)
 
 
-def test_html_plain_page_has_no_story_css():
-    assert "update" not in render(make_report(), "html")
-    assert ".timeline" in render(replace(make_report(), origins=make_story_report().origins), "html")
+def test_html_inlines_the_stylesheet_the_web_page_links():
+    from storydiff.report.html import report_css
+
+    page = render(make_report(), "html")
+    assert f"<style>{report_css()}</style>" in page
+    assert ".texts { display: grid;" in page
+    assert "mark.update {" in page  # one stylesheet for every report, story or not
 
 
 def test_html_shows_sections_and_side_by_side_texts():
     page = render(make_report(), "html")
     for section in ('id="conflicts"', 'id="agreements"', 'id="unique"', 'id="who-said-what"', 'id="texts"'):
         assert section in page
-    assert ".texts{display:grid;" in page
-    assert page.count('<article class="article-text"') == 2
-    assert "<td>Ivan Petrov</td><td>said</td><td>“At least 12 people were killed”</td>" in page
-    # the value is emphasised inside the quoted evidence
-    assert "“At least <strong>12</strong> people were killed" in page
+    assert page.count('<article class="report-text"') == 2
+    assert re.search(
+        r"<td>Ivan Petrov</td>\s*<td>said</td>\s*<td>“At least 12 people were killed”</td>\s*"
+        r'<td><a href="#article-a1">Reuters</a> <span class="offsets">chars 24–54</span></td>',
+        page,
+    )
+    # each statement's value beside its quote
+    assert '<td><span class="value">12</span></td>' in page
+
+
+def test_html_lists_dated_reports_by_date_then_the_undated():
+    # one dated and one undated report: sorting them together once failed the web page
+    a1, a2 = make_report().articles
+    later = replace(a1, id="a0", published="2024-05-07")
+    page = render(replace(make_report(), articles=(a2, later, a1)), "html")
+    table = re.search(r'<table class="reports">(.*?)</table>', page, re.S)
+    assert table
+    assert re.findall(r'<a href="#article-(\w+)">', table.group(1)) == ["a1", "a0", "a2"]
 
 
 def test_html_splits_overlapping_spans_and_keeps_one_anchor_per_span():
@@ -1085,7 +1166,7 @@ def test_html_splits_overlapping_spans_and_keeps_one_anchor_per_span():
         agreements=(Finding("agreement", "event", "s", "b", "e", (second,)),),
     )
     page = render(report, "html")
-    body = re.search(r'<div class="body">(.*?)</div>', page, re.S)
+    body = re.search(r'<div class="body"[^>]*>(.*?)</div>', page, re.S)
     assert body
     assert re.sub(r"<[^>]+>|[⚠✓]", "", body.group(1)) == text
     assert 'id="a1-0-16"' in page
@@ -1100,7 +1181,7 @@ def test_html_skips_highlight_for_offsets_outside_the_text():
         articles=(Article("a1", text),), unique=(Finding("unique", "statement", "", "", "", (s,)),)
     )
     page = render(report, "html")
-    assert '<div class="body">Short.</div>' in page
+    assert re.search(r'<div class="body"[^>]*>Short\.</div>', page)
     assert 'href="#a1-50-60"' not in page
     assert "“elsewhere”" in page
 

@@ -21,7 +21,8 @@ from storydiff.cli import cli
 from storydiff.corpus.store import open_store
 from storydiff.corpus.stories import StoryState
 from storydiff.records import Article, Document, Finding, Report, Statement
-from storydiff.report.render import render_json, terminal_text
+from storydiff.report.codec import render_json
+from storydiff.report.safety import terminal_text
 
 # What a hostile page may carry: retitle (OSC 0), clear screen (CSI 2J), a one-character
 # C1 CSI, a right-to-left override, an isolate pair, NUL and a carriage return.

@@ -27,7 +27,7 @@ from storydiff.cli import cli
 from storydiff.corpus.catalog import list_stories, render_catalog_json
 from storydiff.corpus.ingest import ingest, story_report
 from storydiff.corpus.store import Store, open_store
-from storydiff.report.render import report_to_dict
+from storydiff.report.codec import report_to_dict
 from storydiff.web import WebSettings, create_app
 from storydiff.web.app import CSP
 from storydiff.web.settings import check_bind
@@ -226,6 +226,43 @@ def test_pages_show_the_stories_a_story_and_the_form(client: httpx.Client, corpu
     missing = client.get("/stories/story-99")
     assert missing.status_code == 404
     assert "there is no story &#39;story-99&#39; in this corpus; see the list of stories at /" in missing.text
+
+
+def _report_body(html: str) -> str:
+    """The part of a page the report template (_report.html) wrote: from its contents list to ``</main>``."""
+    return html[html.index('<nav class="toc"') : html.index("</main>")]
+
+
+@pytest.mark.slow
+def test_the_downloaded_html_report_is_the_story_page_from_the_same_template(
+    client: httpx.Client, corpus_store: Store
+) -> None:
+    fire = _fire(corpus_store)
+    page = client.get(f"/stories/{fire}").text
+    download = client.get(f"/stories/{fire}/report.html").text
+    # the same findings, evidence and highlights: finding ids, mark ids, quotes
+    for pattern in (
+        r'<article class="finding \w+" id="([\w-]+)"',
+        r'<mark class="[\w ]+" id="([\w-]+)"',
+        r'<a class="evidence" href="#([\w-]+)"',
+        r"“([^”<]+)”",
+    ):
+        shown = re.findall(pattern, _report_body(page))
+        assert shown, pattern
+        assert re.findall(pattern, _report_body(download)) == shown, pattern
+    # and, but for what needs the server, the same HTML: one template, nothing to drift
+    server_only = re.compile(r' · <a href="/api/articles/[^"]+">stored text \(JSON\)</a>')
+    help_line = re.compile(r'<p id="finding-help" class="help">[^<]*</p>')
+    web_body = help_line.sub("", server_only.sub("", _report_body(page)))
+    assert server_only.search(_report_body(page))
+    assert web_body == help_line.sub("", _report_body(download))
+    # the page links the stylesheet the file inlines
+    css = client.get("/static/report.css")
+    assert css.status_code == 200
+    assert '<link rel="stylesheet" href="/static/report.css">' in page
+    assert f"<style>{css.text}</style>" in download
+    assert "/static/" not in download
+    assert "<script" not in download
 
 
 @pytest.mark.slow

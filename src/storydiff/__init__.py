@@ -38,7 +38,8 @@ from storydiff.records import (
     Statement,
     TimelineEntry,
 )
-from storydiff.report.render import RENDERERS, render, report_from_dict, report_to_dict
+from storydiff.report.codec import report_from_dict, report_to_dict
+from storydiff.report.registry import RENDERERS, render
 from storydiff.settings import Settings
 
 __version__ = "0.1.0"

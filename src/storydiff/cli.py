@@ -6,7 +6,7 @@ code 1; usage mistakes exit with 2.
 
 File names, titles and texts come from outside (web pages, feeds, other
 people's files): every message passes through
-:func:`storydiff.report.render.terminal_text` (:func:`_say`), so no escape sequence
+:func:`storydiff.report.safety.terminal_text` (:func:`_say`), so no escape sequence
 or bidirectional override in them reaches the terminal, and the report and
 story-list renderers make their own output safe the same way.
 """
@@ -27,7 +27,7 @@ import click
 from rich.console import Console
 
 from storydiff import __version__
-from storydiff.corpus.catalog import CATALOG_RENDERERS, list_stories, render_catalog
+from storydiff.corpus.catalog import list_stories, render_catalog
 from storydiff.corpus.ingest import (
     IngestSummary,
     ingest,
@@ -50,7 +50,6 @@ from storydiff.evaluation.bench import (
 )
 from storydiff.evaluation.corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
 from storydiff.evaluation.tasks import (
-    EVAL_RENDERERS,
     TASKS,
     EvalSettings,
     default_data_dir,
@@ -60,13 +59,15 @@ from storydiff.evaluation.tasks import (
 from storydiff.inputs.sources import parse_published
 from storydiff.pipeline import demo_paths, run
 from storydiff.records import Report
-from storydiff.report.render import RENDERERS, print_terminal, render, terminal_text
+from storydiff.report.registry import formats, render, renderer
+from storydiff.report.safety import terminal_text
+from storydiff.report.terminal import print_terminal
 from storydiff.settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
 
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = sorted(RENDERERS)
+FORMATS = sorted(formats("report"))
 
 
 def _edge(func: F) -> F:
@@ -284,7 +285,7 @@ def fit_scorer_cmd(data: Path | None, gold: Path | None, output: Path | None) ->
     show_default=True,
     help="Folder for results.json, results.md and the scorers' input files.",
 )
-@_format_option(sorted(EVAL_RENDERERS), "table", "What to print on standard output.")
+@_format_option(sorted(formats("evaluation")), "table", "What to print on standard output.")
 @_edge
 def eval_cmd(
     data: Path | None,
@@ -320,7 +321,7 @@ def eval_cmd(
     result = evaluate(settings, progress=_say)
     for path in write_results(result, out):
         _say(f"wrote {path}")
-    _print_data(EVAL_RENDERERS[fmt](result), fmt)
+    _print_data(renderer("evaluation", fmt)(result), fmt)
 
 
 @cli.command()
@@ -584,7 +585,7 @@ def watch(every: str, times: int | None, **options: Any) -> None:
 @click.option(
     "--db", envvar="STORYDIFF_DB", help="The corpus (SQLite file or postgresql:// URL). [env: STORYDIFF_DB]"
 )
-@_format_option(sorted(CATALOG_RENDERERS), "table", "Output format.")
+@_format_option(sorted(formats("stories")), "table", "Output format.")
 @click.pass_context
 @_edge
 def stories(ctx: click.Context, db: str | None, fmt: str) -> None:

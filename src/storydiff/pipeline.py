@@ -10,7 +10,7 @@
     align     compare.candidate_pairs   sentence embeddings; candidate pairs proposed by structure
     compare   compare.compare_analyses  the pair scorer decides: conflicts, possible differences,
                                       agreements, unique facts -> Finding
-    report    Report                  rendered by render.RENDERERS (terminal, Markdown, JSON, HTML)
+    report    Report                  rendered by report.registry.render (terminal, Markdown, JSON, HTML)
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
 """The corpus's story list as a table, Markdown or JSON: what ``storydiff stories`` prints.
 
-One registry, :data:`CATALOG_RENDERERS`, maps a format name to a function of the
-listed stories (each with its articles); the CLI and the web API call it.
+The three renderers are registered as the ``stories`` kind of the one output
+registry (:mod:`storydiff.report.registry`); the CLI offers its formats and
+the web API calls its JSON.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
 
@@ -17,10 +18,10 @@ from rich.text import Text
 
 from storydiff.corpus.store import Store, StoredArticle, StoryRow
 from storydiff.report.codec import iso_day
-from storydiff.report.render import terminal_text, without_raw_controls
+from storydiff.report.registry import register, renderer
+from storydiff.report.safety import terminal_text, without_raw_controls
 
 __all__ = [
-    "CATALOG_RENDERERS",
     "CATALOG_SCHEMA",
     "ListedStory",
     "article_dict",
@@ -81,6 +82,7 @@ def _story_dict(story: ListedStory) -> dict[str, object]:
     }
 
 
+@register("stories", "json")
 def render_catalog_json(stories: Sequence[ListedStory]) -> str:
     """The stories and their articles as JSON (schema ``storydiff.corpus.stories/1``)."""
     data = {"schema": CATALOG_SCHEMA, "stories": [_story_dict(s) for s in stories]}
@@ -96,6 +98,7 @@ def _conflicts(row: StoryRow) -> str:
     return "—" if row.conflicts is None else str(row.conflicts)
 
 
+@register("stories", "table")
 def render_catalog_table(stories: Sequence[ListedStory]) -> str:
     """The stories as a plain-text table: counts, conflicts, dates."""
     table = Table(show_edge=False, header_style="bold")
@@ -141,6 +144,7 @@ def _md(text: str | None) -> str:
     return terminal_text(text or "").replace("|", "\\|").replace("\n", " ")
 
 
+@register("stories", "markdown")
 def render_catalog_markdown(stories: Sequence[ListedStory]) -> str:
     """The stories as a Markdown table."""
     lines = [
@@ -156,13 +160,7 @@ def render_catalog_markdown(stories: Sequence[ListedStory]) -> str:
     return "\n".join(lines) + "\n"
 
 
-CATALOG_RENDERERS: dict[str, Callable[[Sequence[ListedStory]], str]] = {
-    "table": render_catalog_table,
-    "markdown": render_catalog_markdown,
-    "json": render_catalog_json,
-}
-
-
 def render_catalog(stories: Sequence[ListedStory], fmt: str) -> str:
-    """Render the story list in ``fmt`` (a key of :data:`CATALOG_RENDERERS`)."""
-    return CATALOG_RENDERERS[fmt](stories)
+    """Render the story list in ``fmt`` (table, markdown or json)."""
+    text: str = renderer("stories", fmt)(stories)
+    return text

@@ -52,7 +52,7 @@ from storydiff.errors import InputError, SettingsError, StorydiffError
 from storydiff.inputs.fetch import Fetcher
 from storydiff.inputs.harvest import harvest, unexpected_reason
 from storydiff.records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
-from storydiff.report.render import render_json, report_from_dict
+from storydiff.report.codec import render_json, report_from_dict
 from storydiff.settings import Settings
 
 __all__ = [

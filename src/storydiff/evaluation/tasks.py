@@ -40,9 +40,9 @@ from typing import Any
 
 from storydiff.errors import EvalDataError, StorydiffError
 from storydiff.records import Article
+from storydiff.report.registry import register, render, renderer
 
 __all__ = [
-    "EVAL_RENDERERS",
     "TASKS",
     "ClusterPool",
     "ErrorType",
@@ -842,7 +842,6 @@ def _eval_compare(
     has not seen.
     """
     from storydiff.pipeline import run
-    from storydiff.report.render import render
 
     cases, missing = _compare_cases(settings, work)
     started = time.perf_counter()
@@ -1066,6 +1065,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+@register("evaluation", "markdown")
 def render_markdown(result: EvalResult) -> str:
     """The results as Markdown: one section per task with its table, notes and error analysis."""
     lines = [
@@ -1093,6 +1093,7 @@ def render_markdown(result: EvalResult) -> str:
     return "\n".join(lines)
 
 
+@register("evaluation", "table")
 def render_table(result: EvalResult) -> str:
     """The results as plain aligned tables for a terminal."""
     out = []
@@ -1117,16 +1118,10 @@ def render_table(result: EvalResult) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+@register("evaluation", "json")
 def render_json(result: EvalResult) -> str:
     """The results as indented JSON."""
     return json.dumps(result_to_dict(result), indent=1, ensure_ascii=False) + "\n"
-
-
-EVAL_RENDERERS: dict[str, Callable[[EvalResult], str]] = {
-    "table": render_table,
-    "markdown": render_markdown,
-    "json": render_json,
-}
 
 
 def write_results(result: EvalResult, out: Path) -> list[Path]:
@@ -1135,6 +1130,6 @@ def write_results(result: EvalResult, out: Path) -> list[Path]:
     written = []
     for name, fmt in (("results.json", "json"), ("results.md", "markdown")):
         path = out / name
-        path.write_text(EVAL_RENDERERS[fmt](result), encoding="utf-8")
+        path.write_text(renderer("evaluation", fmt)(result), encoding="utf-8")
         written.append(path)
     return written

@@ -16,7 +16,7 @@ Modules::
     api.py         the JSON API under /api
     views.py       the HTML pages
     service.py     what both do over the library: read the corpus, search, compare, ingest
-    reportview.py  a Report laid out for the pages (render.py's highlighter)
+                   (a report's page body comes from storydiff.report: view.py, templates/_report.html)
     safefetch.py   fetching user-given URLs: public addresses only, every hop checked
     settings.py    WebSettings and the bind check
 """

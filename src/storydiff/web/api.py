@@ -25,8 +25,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from storydiff.corpus.catalog import article_dict, list_stories, render_catalog_json
-from storydiff.report.render import render_json
+from storydiff.corpus.catalog import article_dict, list_stories, render_catalog
+from storydiff.report.registry import render
 from storydiff.web.service import (
     Submitted,
     article_or_404,
@@ -127,7 +127,7 @@ def stories(
     query = story_query(q, date_from, date_to, outlet)
     with corpus(_web(request)) as store:
         listed = list_stories(store)
-    return _json(render_catalog_json(search_stories(listed, query)))
+    return _json(render_catalog(search_stories(listed, query), "json"))
 
 
 @router.get(
@@ -142,7 +142,7 @@ def story(
     """The story's report, exactly ``storydiff report ID --format json``: docs/json-contract.md."""
     with corpus(_web(request)) as store:
         _, report = story_or_404(store, story_id, hint="GET /api/stories lists them")
-    return _json(render_json(report))
+    return _json(render(report, "json"))
 
 
 class ArticleBody(BaseModel):
@@ -254,7 +254,7 @@ async def compare(
     inputs = [Submitted("text", f"text {n}", t) for n, t in enumerate(body.texts, start=1)]
     inputs += [Submitted("url", u, u) for u in body.urls]
     report = await run_in_threadpool(compare_submitted, inputs, web)
-    return _json(render_json(report))
+    return _json(render(report, "json"))
 
 
 @router.post("/ingest", summary="Ingest a URL", response_model=IngestBody, responses=_errors(401, 422))

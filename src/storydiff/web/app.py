@@ -237,7 +237,9 @@ def create_app(web: WebSettings) -> FastAPI:
     app.state.results = ResultCache(web.kept_results)
     app.include_router(api.router)
     app.include_router(views.router)
-    app.mount("/static", StaticFiles(packages=[("storydiff.web", "static")]), name="static")
+    # the site's files, and the report's stylesheet (inlined in the standalone HTML report)
+    static = StaticFiles(packages=[("storydiff.web", "static"), ("storydiff.report", "static")])
+    app.mount("/static", static, name="static")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

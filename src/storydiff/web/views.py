@@ -3,7 +3,9 @@
 Thin, as the CLI is: each view reads its parameters, calls :mod:`.service` or
 the library, and fills a template. The templates are Jinja2 with autoescaping
 on for everything; the only pre-built HTML they receive is the highlighted
-article text from render.py's highlighter (:mod:`.reportview`), escaped there.
+article text from :func:`storydiff.report.view.highlight_text`, escaped there.
+A report's body is the template the standalone HTML report renders too
+(:mod:`storydiff.report.html`).
 Pages work without JavaScript; ``static/storydiff.js`` only adds the
 highlighting of a finding's statements across the reports.
 """
@@ -26,8 +28,10 @@ from storydiff import __version__
 from storydiff.corpus.catalog import list_stories
 from storydiff.errors import StorydiffError
 from storydiff.inputs.fetch import format_size
-from storydiff.report.render import render_html, render_json
-from storydiff.web.reportview import report_view
+from storydiff.report.html import template_environment
+from storydiff.report.registry import render
+from storydiff.report.text import plural
+from storydiff.report.view import report_view
 from storydiff.web.service import (
     Submitted,
     compare_submitted,
@@ -42,13 +46,8 @@ from storydiff.web.settings import WebSettings
 
 __all__ = ["TEMPLATES", "error_page", "page", "router"]
 
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("storydiff.web", "templates"),
-    autoescape=True,  # every template is HTML; article text and metadata come from untrusted pages
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+# The pages, and the report body they include from storydiff.report.
+TEMPLATES = template_environment(jinja2.PackageLoader("storydiff.web", "templates"))
 # Text boxes on the compare form; more reports go in as files or URLs.
 TEXT_FIELDS = 3
 _REASONS = {
@@ -73,12 +72,8 @@ def _when(timestamp: str | None) -> str:
     return text[:16] + " UTC" if text.endswith("+00:00") else text[:16]
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
 TEMPLATES.filters["when"] = _when
-TEMPLATES.filters["plural"] = _plural
+TEMPLATES.filters["plural"] = plural
 TEMPLATES.globals["version"] = __version__
 
 
@@ -162,7 +157,7 @@ def story_download(request: Request, story_id: str) -> Response:
     """A story's report as one self-contained HTML file (``storydiff report --format html``)."""
     with corpus(_web(request)) as store:
         row, report = story_or_404(store, story_id, hint="see the list of stories at /")
-    return _download(render_html(report), "text/html", f"storydiff-{row.id}.html")
+    return _download(render(report, "html"), "text/html", f"storydiff-{row.id}.html")
 
 
 def _download(text: str, mime: str, filename: str) -> Response:
@@ -271,6 +266,5 @@ def compare_download(request: Request, key: str, fmt: str) -> Response:
             404,
             "this comparison is no longer kept (the server keeps the latest few); compare again at /compare",
         )
-    if fmt == "html":
-        return _download(render_html(report), "text/html", "storydiff-report.html")
-    return _download(render_json(report), "application/json", "storydiff-report.json")
+    mime = "text/html" if fmt == "html" else "application/json"
+    return _download(render(report, fmt), mime, f"storydiff-report.{fmt}")

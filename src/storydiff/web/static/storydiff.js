@@ -4,7 +4,7 @@
 
 (function () {
   // Where each highlighted piece of a report's text starts and ends, in characters of the
-  // article text (the offsets findings carry). The flags render.py puts before a highlight
+  // article text (the offsets findings carry). The flags report/view.py puts before a highlight
   // (a.flag) are not part of the text. Offsets count code points, as Python does.
   const pieceCache = new WeakMap();
 
