@@ -19,8 +19,9 @@ import pytest
 
 from conftest import ROOT
 from storydiff.errors import EvalDataError
+from storydiff.evaluation.common import EvalSettings
 from storydiff.evaluation.devgold import check_event, load_events, load_split
-from storydiff.evaluation.tasks import EvalSettings, evaluate, result_to_dict
+from storydiff.evaluation.tasks import evaluate, result_to_dict
 
 GOLD = ROOT / "tests" / "fixtures" / "devgold"
 

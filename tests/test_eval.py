@@ -28,7 +28,8 @@ from storydiff.analysis.nlp import parse_many
 from storydiff.analysis.quantities import stated_quantities
 from storydiff.cli import cli
 from storydiff.errors import EvalDataError
-from storydiff.evaluation.tasks import EvalSettings, evaluate, result_to_dict
+from storydiff.evaluation.common import EvalSettings
+from storydiff.evaluation.tasks import evaluate, result_to_dict
 from storydiff.report.registry import renderer
 
 FIXTURES = ROOT / "tests" / "fixtures" / "eval"

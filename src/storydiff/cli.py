@@ -48,14 +48,9 @@ from storydiff.evaluation.bench import (
     run_bench,
     run_size_bench,
 )
+from storydiff.evaluation.common import TASKS, EvalSettings, default_data_dir
 from storydiff.evaluation.corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
-from storydiff.evaluation.tasks import (
-    TASKS,
-    EvalSettings,
-    default_data_dir,
-    evaluate,
-    write_results,
-)
+from storydiff.evaluation.tasks import evaluate, write_results
 from storydiff.inputs.sources import parse_published
 from storydiff.pipeline import demo_paths, run
 from storydiff.records import Report
@@ -245,9 +240,9 @@ def fit_scorer_cmd(data: Path | None, gold: Path | None, output: Path | None) ->
       storydiff eval --task compare        # then the figures of both halves
     """
     from storydiff.compare.scorer import default_scorer_path
+    from storydiff.evaluation.common import load_data_scorer
     from storydiff.evaluation.devgold import default_gold_dir
     from storydiff.evaluation.scorerfit import fit_from_gold
-    from storydiff.evaluation.tasks import load_data_scorer
 
     data = data or default_data_dir()
     work = Path("eval-results") / "work"

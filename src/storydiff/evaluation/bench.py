@@ -55,7 +55,7 @@ from storydiff.analysis.nlp import content_sentences, load_nlp, parse_many
 from storydiff.analysis.quantities import extract_quantities
 from storydiff.compare.embeddings import Embedder, default_embedder
 from storydiff.errors import InputNotFound, SettingsError, StorydiffError
-from storydiff.evaluation.tasks import default_data_dir
+from storydiff.evaluation.common import default_data_dir
 from storydiff.pipeline import analyze_articles, demo_paths
 from storydiff.records import Analysis, Article
 

@@ -31,7 +31,8 @@ from storydiff.corpus.ingest import LocalAnalyzer, ingest
 from storydiff.corpus.store import open_store
 from storydiff.corpus.stories import StoryClusterer
 from storydiff.errors import SettingsError
-from storydiff.evaluation.tasks import CLUSTER_SEED, ClusterPool, cluster_pools, score_clustering
+from storydiff.evaluation.clusters import ClusterPool, cluster_pools, score_clustering
+from storydiff.evaluation.common import CLUSTER_SEED
 from storydiff.records import Article
 
 __all__ = ["MIN_INGEST_ARTICLES", "IngestBenchResult", "IngestRun", "render_ingest_bench", "run_ingest_bench"]
