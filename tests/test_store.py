@@ -22,6 +22,7 @@ from storydiff.records import (
     Claim,
     DateMention,
     Document,
+    Finding,
     Quantity,
     Sentence,
 )
@@ -404,3 +405,23 @@ def test_chunked_reads_cover_many_ids(tmp_path):
             for n in itertools.islice(itertools.count(1), 1200)
         ]
         assert [a.id for a in s.articles(list(reversed(ids)))] == list(reversed(ids))
+
+
+def test_a_claim_stored_with_a_reference_key_reads_as_its_reference():
+    # analyses stored before claims had a typed `reference` kept it as a "ref:" key
+    data = codec.to_data(_analysis("a1"))
+    (claim,) = data["claims"]
+    claim["keys"] = ["hurt", "noun:worker", "ref:border", "worker"]
+    claim.pop("reference", None)
+    (read,) = codec.from_data(Analysis, data).claims
+    assert read.reference == "border"
+    assert read.keys == ("hurt", "worker")
+
+
+@pytest.mark.parametrize("value", ["conflicts", "", 3, None])
+def test_a_category_outside_the_contract_names_the_choices(value):
+    finding = Finding("agreement", "statement", "", "the bridge closed", "Both say so.", ())
+    stored = codec.to_data(finding)
+    stored["category"] = value
+    with pytest.raises(StoreError, match='one of "conflict", "possible"'):
+        codec.from_data(Finding, stored)

@@ -13,12 +13,15 @@ Flow::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 __all__ = [
     "Analysis",
     "Article",
     "Attribution",
+    "Category",
     "Claim",
+    "ClaimKind",
     "DateMention",
     "Document",
     "Finding",
@@ -28,9 +31,19 @@ __all__ = [
     "Rejection",
     "Report",
     "Sentence",
+    "Severity",
     "Statement",
     "TimelineEntry",
 ]
+
+# What slot of a claim carries its comparable value ("place" and "statement" claims were
+# written by earlier versions and are still read from stored analyses).
+# A "quote" claim is made in compare from an attribution, never stored.
+ClaimKind = Literal["quantity", "date", "event", "quote", "place", "statement"]
+# Where a finding is shown; a closed set of the JSON contract. A finding's ``kind`` stays an
+# open string: the contract lets later versions add kinds that older readers pass through.
+Category = Literal["conflict", "possible", "agreement", "unique", "update"]
+Severity = Literal["major", "minor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +173,7 @@ class Claim:
     id: str
     article: str
     sentence: Sentence
-    kind: str
+    kind: ClaimKind
     subject: str
     attribute: str
     value: str
@@ -174,7 +187,9 @@ class Claim:
     quantity: Quantity | None = None
     date: DateMention | None = None
     place: str | None = None
-    keys: tuple[str, ...] = ()  # content lemmas and entity keys used for alignment
+    keys: tuple[str, ...] = ()  # content lemmas of the value's frame
+    # what a measure is taken against, as a lemma ("25 miles from the border" -> "border")
+    reference: str | None = None
     # the words the value hangs on, in text order and without the value itself: the counted
     # noun, the governing predicate with its arguments, time words ("caravan once numbered")
     frame: str = ""
@@ -217,13 +232,13 @@ class Finding:
     the statements are about one thing, for the findings it decides.
     """
 
-    category: str
+    category: Category
     kind: str
     subject: str
     attribute: str
     explanation: str
     statements: tuple[Statement, ...]
-    severity: str | None = None
+    severity: Severity | None = None
     confidence: float | None = None
 
     @property
@@ -256,7 +271,7 @@ class TimelineEntry:
     """
 
     published: str | None
-    category: str
+    category: Category
     kind: str
     subject: str
     attribute: str

@@ -140,10 +140,6 @@ def _quantity_claim(
         frame.append(_key(relative))
     reference = _reference_after(doc, q.end, sent.end_char)
     keys = set(frame)
-    if reference:
-        keys.add("ref:" + reference[0])
-    if q.noun:
-        keys.add("noun:" + q.noun)
     speaker = _speaker(q.start, q.end, attributions)
     subject = _context_for(head, sent, speaker)
     if reference is not None and q.dimension == "length":
@@ -166,6 +162,7 @@ def _quantity_claim(
         speaker=speaker,
         quantity=q,
         keys=tuple(sorted(keys)),
+        reference=reference[0] if reference else None,
         place=reference[1] if reference else None,
     )
 

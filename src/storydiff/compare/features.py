@@ -161,7 +161,7 @@ def _jaccard(x: set[str], y: set[str]) -> float:
 
 def _reference(c: Claim) -> str | None:
     """What a measure is taken against ("from the border" -> "border"), if anything."""
-    return next((k.removeprefix("ref:") for k in c.keys if k.startswith("ref:")), None)
+    return c.reference
 
 
 def _names(s: Sentence) -> set[str]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from storydiff.compare.context import Context
 from storydiff.compare.pairs import Pair
-from storydiff.records import Claim, Finding, Statement
+from storydiff.records import Category, Claim, Finding, Statement
 
 __all__ = [
     "Scored",
@@ -73,7 +73,7 @@ def agreement(group: list[Scored], ctx: Context, kind: str, says: Callable[[list
     )
 
 
-def _finding(group: list[Scored], ctx: Context, describe: Describe, category: str) -> Finding:
+def _finding(group: list[Scored], ctx: Context, describe: Describe, category: Category) -> Finding:
     group = sorted(group, key=lambda ps: -ps[1])
     finding = describe(group, ctx)
     return replace(finding, category=category, confidence=round(group[0][1], 3))

@@ -40,10 +40,10 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar, Union
+from typing import Any, Literal, TypeVar, Union
 
 from storydiff.errors import StoreError, StorydiffError
-from storydiff.records import Article, Finding, Report, TimelineEntry
+from storydiff.records import Article, Claim, Finding, Report, TimelineEntry
 from storydiff.report.safety import without_raw_controls
 
 __all__ = [
@@ -408,6 +408,8 @@ def _shape(tp: Any) -> tuple[str, tuple[Any, ...]]:
         if len(args) == 2 and args[1] is Ellipsis:
             return "tuple", args[:1]
         return "fixed", args
+    if origin is Literal:
+        return "literal", typing.get_args(tp)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return "record", ()
     if tp is dt.date:
@@ -430,6 +432,10 @@ def _read(tp: Any, data: Any, contract: Contract, given: Mapping[str, Any] | Non
         # bool is an int in Python but never an offset or a count.
         if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
             raise _Mismatch(expected=_SCALARS[tp], found=data)
+        return data
+    if kind == "literal":
+        if data not in args or not isinstance(data, str):
+            raise _Mismatch(expected="one of " + ", ".join(f'"{a}"' for a in args), found=data)
         return data
     if kind == "optional":
         if data is None:
@@ -516,4 +522,16 @@ def _read_record(tp: type, data: Any, contract: Contract, given: Mapping[str, An
         except _Mismatch as exc:
             exc.path.append(f".{name}")
             raise
+    if tp is Claim and values.get("reference") is None:
+        values = _upgraded_claim(values)
     return tp(**values)
+
+
+def _upgraded_claim(values: dict[str, Any]) -> dict[str, Any]:
+    """A claim stored before claims had a ``reference``: it was a "ref:" key then."""
+    keys = values.get("keys", ())
+    if not any(k.startswith(("ref:", "noun:")) for k in keys):
+        return values
+    reference = next((k[4:] for k in keys if k.startswith("ref:")), None)
+    kept = tuple(k for k in keys if not k.startswith(("ref:", "noun:")))
+    return {**values, "keys": kept, "reference": reference}
