@@ -42,11 +42,12 @@ import datetime as dt
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from storydiff.corpus.search import SEARCH_CHARS, StorySearch, fts5_query, story_document, tsquery
 from storydiff.corpus.stories import ArticleFeatures, StoryState
 from storydiff.errors import StoreError
 from storydiff.records import Analysis, Article, Document
@@ -55,6 +56,7 @@ from storydiff.report import codec
 __all__ = [
     "MIGRATIONS",
     "AnalysisResult",
+    "Migration",
     "RunSummary",
     "Store",
     "StoredArticle",
@@ -70,8 +72,27 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # writing) before giving up; a write transaction here takes milliseconds.
 BUSY_TIMEOUT_MS = 30_000
 
-# {pk}: an auto-numbered primary key; {blob}: raw bytes. Filled in per back end.
-MIGRATIONS: tuple[str, ...] = (
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """A schema change written apart for each back end, and what fills it from the rows already there.
+
+    ``backfill`` runs in the migration's transaction, after its SQL: a store
+    migrated with stories in it can search them at once.
+    """
+
+    sqlite: str
+    postgresql: str
+    backfill: Callable[[Store], None] | None = None
+
+
+def _index_every_story(store: Store) -> None:
+    store._index_stories(store._story_ids())
+
+
+# A plain string is the same SQL on both back ends; {pk}: an auto-numbered primary key;
+# {blob}: raw bytes. Filled in per back end.
+MIGRATIONS: tuple[str | Migration, ...] = (
     # 1: the first schema
     """
     CREATE TABLE ingest_runs (
@@ -168,6 +189,31 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ingest_runs ADD COLUMN process TEXT;
     ALTER TABLE articles ADD COLUMN claimed_by INTEGER REFERENCES ingest_runs(id);
     """,
+    # 3: the story search in the database (corpus/search.py): one document of words per story,
+    # full-text indexed; listing and filtering by outlet and date use indexes
+    Migration(
+        sqlite="""
+        CREATE TABLE story_search (
+            id INTEGER PRIMARY KEY,
+            story TEXT NOT NULL UNIQUE REFERENCES stories(id)
+        );
+        CREATE VIRTUAL TABLE story_search_fts USING fts5(
+            body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+        );
+        CREATE INDEX stories_updated ON stories(updated);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        """,
+        postgresql="""
+        CREATE TABLE story_search (
+            story TEXT PRIMARY KEY REFERENCES stories(id),
+            body TSVECTOR NOT NULL
+        );
+        CREATE INDEX story_search_body ON story_search USING GIN (body);
+        CREATE INDEX stories_updated ON stories(updated);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        """,
+        backfill=_index_every_story,
+    ),
 )
 
 
@@ -396,6 +442,17 @@ _FREE_FOR_RUN = (
 )
 _RUN_COLUMNS = "id, started, finished, sources, status, new, duplicate, rejected"
 _ARTICLE_COLUMNS = "id, url, source, path, title, outlet, published, author, language, text, origin, ingested"
+_STORY_COLUMNS = (
+    "s.id, s.title, s.articles, s.outlets, s.origins, s.conflicts, s.first_published, s.last_published, "
+    "s.created, s.updated, s.report_made"
+)
+# most recently updated first; undated stories after dated ones updated at the same time
+_STORY_ORDER = (
+    "s.updated DESC, CASE WHEN s.last_published IS NULL THEN 1 ELSE 0 END, s.last_published DESC, s.id"
+)
+_OUTLET_NAMES = "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
+# Article texts read at once while a story's search document is made.
+_TEXT_BATCH = 16
 
 
 class Store:
@@ -445,9 +502,12 @@ class Store:
                 input=self.label,
             )
         pk, blob = self._db.pk, self._db.blob  # type: ignore[attr-defined]
-        for number, sql in enumerate(MIGRATIONS[current:], start=current + 1):
+        for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            sql = migration if isinstance(migration, str) else getattr(migration, self.backend)
             with self._write():
                 self._db.script(sql.replace("{pk}", pk).replace("{blob}", blob))
+                if isinstance(migration, Migration) and migration.backfill is not None:
+                    migration.backfill(self)
                 self._db.execute(
                     "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)", (number, _now())
                 )
@@ -773,6 +833,7 @@ class Store:
         now = _now()
         with self._write():
             for story_id in removed:
+                self._unindex_story(story_id)
                 self._db.execute("DELETE FROM story_members WHERE story = ?", (story_id,))
                 self._db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             for state in states:
@@ -792,6 +853,7 @@ class Store:
                             (article, state.id, now),
                         )
                 self._refresh_story(state.id)
+            self._index_stories([state.id for state in states])
 
     def _refresh_story(self, story_id: str) -> None:
         rows = self._db.execute(
@@ -815,13 +877,149 @@ class Store:
 
     def stories(self) -> list[StoryRow]:
         """Every story, most recently updated first."""
+        return self.search_stories()
+
+    def search_stories(
+        self, search: StorySearch | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[StoryRow]:
+        """The stories matching ``search`` (all without one), most recently updated first, one page of them.
+
+        The search runs in the database (full-text index, :mod:`storydiff.corpus.search`);
+        ``limit`` and ``offset`` page it the same way.
+        """
+        where = self._story_filter(search or StorySearch())
+        if where is None:
+            return []
+        sql, params = where
+        page = ""
+        if limit is not None or offset:
+            page = " LIMIT ? OFFSET ?"
+            # SQLite takes -1 for "no limit", PostgreSQL NULL
+            params = [
+                *params,
+                limit if limit is not None else (-1 if self.backend == "sqlite" else None),
+                offset,
+            ]
         rows = self._db.execute(
-            "SELECT id, title, articles, outlets, origins, conflicts, first_published, last_published, "
-            "created, updated, report_made FROM stories "
-            "ORDER BY updated DESC, CASE WHEN last_published IS NULL THEN 1 ELSE 0 END, "
-            "last_published DESC, id"
+            f"SELECT {_STORY_COLUMNS} FROM stories s{sql} ORDER BY {_STORY_ORDER}{page}", params
         )
         return [StoryRow(*r) for r in rows]
+
+    def count_stories(self, search: StorySearch | None = None) -> int:
+        """How many stories match ``search`` (all of them without one)."""
+        where = self._story_filter(search or StorySearch())
+        if where is None:
+            return 0
+        sql, params = where
+        return int(self._db.execute(f"SELECT COUNT(*) FROM stories s{sql}", params)[0][0])
+
+    def outlets(self) -> list[str]:
+        """The outlets of the stories' articles, once each (ignoring case), sorted."""
+        rows = self._db.execute(
+            f"SELECT o.outlet FROM ({_OUTLET_NAMES}) o WHERE EXISTS "
+            "(SELECT 1 FROM articles a JOIN story_members m ON m.article = a.id WHERE a.outlet = o.outlet)"
+        )
+        names: dict[str, str] = {}
+        for (name,) in sorted(rows):
+            names.setdefault(name.casefold(), name)
+        return sorted(names.values(), key=str.casefold)
+
+    def _story_filter(self, search: StorySearch) -> tuple[str, list[Any]] | None:
+        """The WHERE clause (over ``stories s``) and parameters of a search; None when nothing can match."""
+        if search.unmatchable:
+            return None
+        clauses: list[str] = []
+        params: list[Any] = []
+        if search.terms:
+            if self.backend == "sqlite":
+                clauses.append(
+                    "s.id IN (SELECT q.story FROM story_search q WHERE q.id IN "
+                    "(SELECT rowid FROM story_search_fts WHERE story_search_fts MATCH ?))"
+                )
+                params.append(fts5_query(search.terms))
+            else:
+                clauses.append(
+                    "s.id IN (SELECT q.story FROM story_search q WHERE q.body @@ to_tsquery('simple', ?))"
+                )
+                params.append(tsquery(search.terms))
+        if search.outlet is not None:
+            # matched ignoring case as Python does (SQLite's LOWER knows ASCII only), then by index
+            wanted = search.outlet.casefold()
+            names = [n for (n,) in self._db.execute(_OUTLET_NAMES) if n.casefold() == wanted]
+            if not names:
+                return None
+            clauses.append(
+                "s.id IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+                f"WHERE a.outlet IN ({', '.join('?' * len(names))}))"
+            )
+            params += names
+        if search.date_from or search.date_to:
+            # the day is the first ten characters of an ISO date: `published >= from` compares the
+            # same (and uses the index); the upper end compares the day itself
+            conditions = ["a.published <> ''"]
+            if search.date_from:
+                conditions.append("a.published >= ?")
+                params.append(search.date_from)
+            if search.date_to:
+                conditions.append("substr(a.published, 1, 10) <= ?")
+                params.append(search.date_to)
+            clauses.append(
+                "s.id IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+                f"WHERE {' AND '.join(conditions)})"
+            )
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _story_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def _index_stories(self, story_ids: Sequence[str]) -> None:
+        """Write the search document of each story (:func:`story_document`); inside a write transaction."""
+        for story_id in story_ids:
+            members = self._db.execute(
+                "SELECT a.id, a.title, a.outlet FROM story_members m JOIN articles a ON a.id = m.article "
+                "WHERE m.story = ? "
+                "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id",
+                (story_id,),
+            )
+            body = story_document(
+                (r[1] for r in members), (r[2] for r in members), self._texts([int(r[0]) for r in members])
+            )
+            if self.backend == "sqlite":
+                found = self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,))
+                if found:
+                    key = found[0][0]
+                    self._db.execute("DELETE FROM story_search_fts WHERE rowid = ?", (key,))
+                else:
+                    key = self._db.execute(
+                        "INSERT INTO story_search (story) VALUES (?) RETURNING id", (story_id,)
+                    )[0][0]
+                self._db.execute("INSERT INTO story_search_fts (rowid, body) VALUES (?, ?)", (key, body))
+            else:
+                self._db.execute(
+                    "INSERT INTO story_search (story, body) VALUES (?, to_tsvector('simple', ?)) "
+                    "ON CONFLICT (story) DO UPDATE SET body = excluded.body",
+                    (story_id, body),
+                )
+
+    def _texts(self, ids: Sequence[int]) -> Iterator[str]:
+        """The texts of these articles in the order given, fetched a few at a time as they are read."""
+        for start in range(0, len(ids), _TEXT_BATCH):
+            chunk = list(ids[start : start + _TEXT_BATCH])
+            marks = ", ".join("?" * len(chunk))
+            found = dict(
+                self._db.execute(
+                    f"SELECT id, substr(text, 1, {SEARCH_CHARS}) FROM articles WHERE id IN ({marks})", chunk
+                )
+            )
+            yield from (found[i] for i in chunk)
+
+    def _unindex_story(self, story_id: str) -> None:
+        if self.backend == "sqlite":
+            self._db.execute(
+                "DELETE FROM story_search_fts WHERE rowid IN (SELECT id FROM story_search WHERE story = ?)",
+                (story_id,),
+            )
+        self._db.execute("DELETE FROM story_search WHERE story = ?", (story_id,))
 
     def story(self, story_id: str) -> StoryRow:
         """One story; :class:`StoreError` naming the fix when there is none by that id."""
@@ -903,6 +1101,16 @@ class Store:
             if result != "ok":
                 problems.append(f"integrity_check: {result}")
             problems += [f"foreign key: {r}" for r in self._db.execute("PRAGMA foreign_key_check")]
+            try:  # the full-text index against the documents it holds
+                self._db.execute("INSERT INTO story_search_fts (story_search_fts) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"search index: {exc}")
+            unindexed = self._db.execute(
+                "SELECT COUNT(*) FROM story_search q "
+                "WHERE NOT EXISTS (SELECT 1 FROM story_search_fts f WHERE f.rowid = q.id)"
+            )[0][0]
+            if unindexed:
+                problems.append(f"{unindexed} search entries without an indexed document")
         for sql, what in _CONSISTENCY_CHECKS:
             count = self._db.execute(sql)[0][0]
             if count:
@@ -920,6 +1128,10 @@ _CONSISTENCY_CHECKS = (
         "SELECT COUNT(*) FROM stories s "
         "WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.story = s.id)",
         "stories without articles",
+    ),
+    (
+        "SELECT COUNT(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM story_search q WHERE q.story = s.id)",
+        "stories missing from the search index",
     ),
     (
         "SELECT COUNT(*) FROM ingest_runs r "
