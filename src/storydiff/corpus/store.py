@@ -57,6 +57,7 @@ __all__ = [
     "MIGRATIONS",
     "AnalysisResult",
     "Migration",
+    "NewArticle",
     "RunSummary",
     "Store",
     "StoredArticle",
@@ -205,7 +206,8 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         """,
         postgresql="""
         CREATE TABLE story_search (
-            story TEXT PRIMARY KEY REFERENCES stories(id),
+            id {pk},
+            story TEXT NOT NULL UNIQUE REFERENCES stories(id),
             body TSVECTOR NOT NULL
         );
         CREATE INDEX story_search_body ON story_search USING GIN (body);
@@ -226,6 +228,16 @@ class StoredArticle:
     source: str
     origin: int | None  # the article this one copies (a wire reprint), None for an original
     ingested: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A document to store in bulk (:meth:`Store.add_articles`), with its hash, MinHash and origin."""
+
+    document: Document
+    content_hash: str
+    minhash: bytes | None = None
+    origin: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +265,17 @@ class StoryRow:
     created: str
     updated: str
     report_made: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryQuery:
+    """The SQL of a story search: the search rows ``q`` to read, in the order of ``key``, and conditions."""
+
+    source: str
+    key: str
+    where: str
+    params: tuple[Any, ...]
+    words_only: bool  # the only condition is the full-text match
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,6 +439,15 @@ def _storable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
+def _next_day(day: str, label: str) -> str | None:
+    """The day after ``day`` (``YYYY-MM-DD``); None after the last day there is (9999-12-31)."""
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise StoreError(f"{day!r} is not a date; give it as YYYY-MM-DD", input=label) from None
+    return None if date == dt.date.max else (date + dt.timedelta(days=1)).isoformat()
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -447,9 +479,6 @@ _STORY_COLUMNS = (
     "s.created, s.updated, s.report_made"
 )
 # most recently updated first; undated stories after dated ones updated at the same time
-_STORY_ORDER = (
-    "s.updated DESC, CASE WHEN s.last_published IS NULL THEN 1 ELSE 0 END, s.last_published DESC, s.id"
-)
 _OUTLET_NAMES = "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
 # Article texts read at once while a story's search document is made.
 _TEXT_BATCH = 16
@@ -634,39 +663,47 @@ class Store:
         The check and the insert are one transaction, so two ingests racing on
         the same article store it once.
         """
-        a = document.article
         with self._write():
-            if self._db.execute(
-                "SELECT 1 FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
-                (content_hash, a.url),
-            ):
-                self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
-                return None
-            rows = self._db.execute(
-                "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
-                "language, raw, content_type, text, minhash, origin, run, ingested, claimed_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    a.url,
-                    content_hash,
-                    document.source,
-                    a.path,
-                    a.title,
-                    a.outlet,
-                    a.published,
-                    a.author,
-                    a.language,
-                    document.raw,
-                    document.content_type,
-                    a.text,
-                    minhash,
-                    origin,
-                    run,
-                    _now(),
-                    run,  # the run that stores an article analyses it
-                ),
-            )
-            self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
+            return self._insert_article(run, NewArticle(document, content_hash, minhash, origin))
+
+    def add_articles(self, run: int, items: Sequence[NewArticle]) -> list[int | None]:
+        """Store many documents in one transaction (a bulk load); their ids, ``None`` where already stored."""
+        with self._write():
+            return [self._insert_article(run, item) for item in items]
+
+    def _insert_article(self, run: int, item: NewArticle) -> int | None:
+        a = item.document.article
+        if self._db.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
+            (item.content_hash, a.url),
+        ):
+            self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
+            return None
+        rows = self._db.execute(
+            "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
+            "language, raw, content_type, text, minhash, origin, run, ingested, claimed_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                a.url,
+                item.content_hash,
+                item.document.source,
+                a.path,
+                a.title,
+                a.outlet,
+                a.published,
+                a.author,
+                a.language,
+                item.document.raw,
+                item.document.content_type,
+                a.text,
+                item.minhash,
+                item.origin,
+                run,
+                _now(),
+                run,  # the run that stores an article analyses it
+            ),
+        )
+        self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
         return int(rows[0][0])
 
     def articles(self, ids: Iterable[int] | None = None) -> list[StoredArticle]:
@@ -884,34 +921,38 @@ class Store:
     ) -> list[StoryRow]:
         """The stories matching ``search`` (all without one), most recently updated first, one page of them.
 
-        The search runs in the database (full-text index, :mod:`storydiff.corpus.search`);
-        ``limit`` and ``offset`` page it the same way.
+        The search runs in the database (full-text index, :mod:`storydiff.corpus.search`)
+        and reads the stories in the order of their search key, renewed each
+        time a story changes: a page is read off an index, never sorted.
         """
-        where = self._story_filter(search or StorySearch())
-        if where is None:
+        query = self._story_query(search or StorySearch())
+        if query is None:
             return []
-        sql, params = where
+        params = list(query.params)
         page = ""
         if limit is not None or offset:
             page = " LIMIT ? OFFSET ?"
             # SQLite takes -1 for "no limit", PostgreSQL NULL
-            params = [
-                *params,
-                limit if limit is not None else (-1 if self.backend == "sqlite" else None),
-                offset,
-            ]
+            params += [limit if limit is not None else (-1 if self.backend == "sqlite" else None), offset]
         rows = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories s{sql} ORDER BY {_STORY_ORDER}{page}", params
+            f"SELECT {_STORY_COLUMNS} FROM {query.source} JOIN stories s ON s.id = q.story{query.where} "
+            f"ORDER BY {query.key} DESC{page}",
+            params,
         )
         return [StoryRow(*r) for r in rows]
 
     def count_stories(self, search: StorySearch | None = None) -> int:
         """How many stories match ``search`` (all of them without one)."""
-        where = self._story_filter(search or StorySearch())
-        if where is None:
+        query = self._story_query(search or StorySearch())
+        if query is None:
             return 0
-        sql, params = where
-        return int(self._db.execute(f"SELECT COUNT(*) FROM stories s{sql}", params)[0][0])
+        if not query.where:
+            sql = "SELECT COUNT(*) FROM stories"
+        elif query.words_only and self.backend == "sqlite":
+            sql = "SELECT COUNT(*) FROM story_search_fts WHERE story_search_fts MATCH ?"
+        else:
+            sql = f"SELECT COUNT(*) FROM {query.source}{query.where}"
+        return int(self._db.execute(sql, query.params)[0][0])
 
     def outlets(self) -> list[str]:
         """The outlets of the stories' articles, once each (ignoring case), sorted."""
@@ -924,57 +965,61 @@ class Store:
             names.setdefault(name.casefold(), name)
         return sorted(names.values(), key=str.casefold)
 
-    def _story_filter(self, search: StorySearch) -> tuple[str, list[Any]] | None:
-        """The WHERE clause (over ``stories s``) and parameters of a search; None when nothing can match."""
+    def _story_query(self, search: StorySearch) -> _StoryQuery | None:
+        """How to read the stories ``search`` finds; None when nothing can match."""
         if search.unmatchable:
             return None
-        clauses: list[str] = []
+        source, key = "story_search q", "q.id"
+        conditions: list[str] = []
         params: list[Any] = []
-        if search.terms:
-            if self.backend == "sqlite":
-                clauses.append(
-                    "s.id IN (SELECT q.story FROM story_search q WHERE q.id IN "
-                    "(SELECT rowid FROM story_search_fts WHERE story_search_fts MATCH ?))"
-                )
-                params.append(fts5_query(search.terms))
-            else:
-                clauses.append(
-                    "s.id IN (SELECT q.story FROM story_search q WHERE q.body @@ to_tsquery('simple', ?))"
-                )
-                params.append(tsquery(search.terms))
+        if search.terms and self.backend == "sqlite":
+            # the full-text table leads, read in the order of its rows (the search key)
+            source, key = "story_search_fts f JOIN story_search q ON q.id = f.rowid", "f.rowid"
+            conditions.append("story_search_fts MATCH ?")
+            params.append(fts5_query(search.terms))
+        elif search.terms:
+            conditions.append("q.body @@ to_tsquery('simple', ?)")
+            params.append(tsquery(search.terms))
         if search.outlet is not None:
             # matched ignoring case as Python does (SQLite's LOWER knows ASCII only), then by index
             wanted = search.outlet.casefold()
             names = [n for (n,) in self._db.execute(_OUTLET_NAMES) if n.casefold() == wanted]
             if not names:
                 return None
-            clauses.append(
-                "s.id IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+            conditions.append(
+                "q.story IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
                 f"WHERE a.outlet IN ({', '.join('?' * len(names))}))"
             )
             params += names
         if search.date_from or search.date_to:
-            # the day is the first ten characters of an ISO date: `published >= from` compares the
-            # same (and uses the index); the upper end compares the day itself
-            conditions = ["a.published <> ''"]
+            # a day is the first ten characters of an ISO date, and `published >= day` compares the
+            # same as `published[:10] >= day` (so does `<` the next day): both ends use the index
+            dates = ["a.published <> ''"]
             if search.date_from:
-                conditions.append("a.published >= ?")
+                dates.append("a.published >= ?")
                 params.append(search.date_from)
-            if search.date_to:
-                conditions.append("substr(a.published, 1, 10) <= ?")
-                params.append(search.date_to)
-            clauses.append(
-                "s.id IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
-                f"WHERE {' AND '.join(conditions)})"
+            after = _next_day(search.date_to, self.label) if search.date_to else None
+            if after:
+                dates.append("a.published < ?")
+                params.append(after)
+            conditions.append(
+                "q.story IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+                f"WHERE {' AND '.join(dates)})"
             )
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        words_only = len(conditions) == 1 and bool(search.terms)
+        return _StoryQuery(source, key, where, tuple(params), words_only=words_only)
 
     def _story_ids(self) -> list[str]:
         return [str(r[0]) for r in self._db.execute("SELECT id FROM stories ORDER BY id")]
 
     def _index_stories(self, story_ids: Sequence[str]) -> None:
-        """Write the search document of each story (:func:`story_document`); inside a write transaction."""
-        for story_id in story_ids:
+        """Write the search document of each story (:func:`story_document`); inside a write transaction.
+
+        Each gets a new search key, given in the reverse of the listing order
+        (:meth:`_listing_order`), so that the keys alone list the stories in it.
+        """
+        for story_id in reversed(self._listing_order(story_ids)):
             members = self._db.execute(
                 "SELECT a.id, a.title, a.outlet FROM story_members m JOIN articles a ON a.id = m.article "
                 "WHERE m.story = ? "
@@ -984,22 +1029,37 @@ class Store:
             body = story_document(
                 (r[1] for r in members), (r[2] for r in members), self._texts([int(r[0]) for r in members])
             )
+            # a new key each time: the search key orders the stories by their last change
+            self._unindex_story(story_id)
             if self.backend == "sqlite":
-                found = self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,))
-                if found:
-                    key = found[0][0]
-                    self._db.execute("DELETE FROM story_search_fts WHERE rowid = ?", (key,))
-                else:
-                    key = self._db.execute(
-                        "INSERT INTO story_search (story) VALUES (?) RETURNING id", (story_id,)
-                    )[0][0]
-                self._db.execute("INSERT INTO story_search_fts (rowid, body) VALUES (?, ?)", (key, body))
+                # no RETURNING: in SQLite 3.40 it makes FTS5 flush its pending rows (1 ms a story)
+                self._db.execute("INSERT INTO story_search (story) VALUES (?)", (story_id,))
+                key = self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,))
+                self._db.execute(
+                    "INSERT INTO story_search_fts (rowid, body) VALUES (?, ?)", (key[0][0], body)
+                )
             else:
                 self._db.execute(
-                    "INSERT INTO story_search (story, body) VALUES (?, to_tsvector('simple', ?)) "
-                    "ON CONFLICT (story) DO UPDATE SET body = excluded.body",
+                    "INSERT INTO story_search (story, body) VALUES (?, to_tsvector('simple', ?))",
                     (story_id, body),
                 )
+
+    def _listing_order(self, story_ids: Sequence[str]) -> list[str]:
+        """``story_ids`` as listed: most recently updated first; of those updated at once, the most
+        recently published first (undated last), then by id.
+        """
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(story_ids), _CHUNK):
+            chunk = list(story_ids[start : start + _CHUNK])
+            marks = ", ".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT id, updated, last_published FROM stories WHERE id IN ({marks})", chunk
+            )
+        rows.sort(key=lambda r: r[0])  # stable sorts, the last key first
+        rows.sort(key=lambda r: r[2] or "", reverse=True)
+        rows.sort(key=lambda r: r[2] is None)
+        rows.sort(key=lambda r: r[1], reverse=True)
+        return [str(r[0]) for r in rows]
 
     def _texts(self, ids: Sequence[int]) -> Iterator[str]:
         """The texts of these articles in the order given, fetched a few at a time as they are read."""
@@ -1015,10 +1075,9 @@ class Store:
 
     def _unindex_story(self, story_id: str) -> None:
         if self.backend == "sqlite":
-            self._db.execute(
-                "DELETE FROM story_search_fts WHERE rowid IN (SELECT id FROM story_search WHERE story = ?)",
-                (story_id,),
-            )
+            # by rowid, one at a time: FTS5 scans the whole table for `rowid IN (SELECT ...)`
+            for (key,) in self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,)):
+                self._db.execute("DELETE FROM story_search_fts WHERE rowid = ?", (key,))
         self._db.execute("DELETE FROM story_search WHERE story = ?", (story_id,))
 
     def story(self, story_id: str) -> StoryRow:
