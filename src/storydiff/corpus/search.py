@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "MAX_WORD_CHARS",
     "SEARCH_CHARS",
     "StorySearch",
     "fts5_query",
@@ -38,6 +39,11 @@ __all__ = [
 # match); 200,000 characters are about 33,000 words, well inside both, and keep the
 # re-indexing of a story that grows (every new article) bounded.
 SEARCH_CHARS = 200_000
+
+# Longer words are left out of the index: PostgreSQL drops a word of 2,047 bytes or more
+# from a tsvector (and from a tsquery, which would then ask for less than was typed);
+# 500 characters are at most 2,000 bytes. No word of any language is that long.
+MAX_WORD_CHARS = 500
 
 _WORD = re.compile(r"[^\W_]+")
 # a quoted phrase (a quote left open runs to the end), or a run of non-space characters
@@ -72,23 +78,30 @@ class StorySearch:
     ) -> StorySearch:
         """The search for the query text ``q`` and the filters."""
         terms = query_terms(q)
-        return cls(terms, date_from, date_to, outlet, unmatchable=bool(q.strip()) and not terms)
+        unmatchable = (bool(q.strip()) and not terms) or any(
+            len(word) > MAX_WORD_CHARS for term in terms for word in term
+        )
+        return cls(terms, date_from, date_to, outlet, unmatchable=unmatchable)
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as they are indexed: runs of letters and digits, case-folded."""
-    return _WORD.findall(text.casefold())
+    """The words of ``text`` as they are indexed: runs of letters and digits, case-folded.
+
+    Words over :data:`MAX_WORD_CHARS` are left out.
+    """
+    return [w for w in _WORD.findall(text.casefold()) if len(w) <= MAX_WORD_CHARS]
 
 
 def query_terms(q: str) -> tuple[tuple[str, ...], ...]:
     """The terms of a query: each word, and each "quoted phrase" as its words, in order, once each.
 
     Punctuation is dropped, so a term of punctuation alone (``-``, ``*``, ``""``)
-    is no term; an unbalanced quote opens a phrase that runs to the end.
+    is no term; an unbalanced quote opens a phrase that runs to the end. Words
+    over :data:`MAX_WORD_CHARS` are kept: no story has them (:class:`StorySearch`).
     """
     found: dict[tuple[str, ...], None] = {}
     for phrase, word in _TERM.findall(q):
-        term = tuple(words(phrase or word))
+        term = tuple(_WORD.findall((phrase or word).casefold()))
         if term:
             found.setdefault(term)
     return tuple(found)
