@@ -468,3 +468,25 @@ def test_too_many_search_words_are_refused_with_the_fix(base: str) -> None:
     page = httpx.get(base + "/", params={"q": q})
     assert page.status_code == 422
     assert f"use at most {MAX_SEARCH_TERMS}" in page.text
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def test_the_search_benchmark_runs_from_the_cli() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from storydiff.cli import cli
+
+    result = CliRunner().invoke(cli, ["bench", "--search", "--limit", "60", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert (figures["backend"], figures["stories"], figures["target_ms"]) == ("sqlite", 60, 100.0)
+    assert 120 <= figures["articles"] <= 180  # two or three a story
+    searches = {s["name"]: s for s in figures["searches"]}
+    assert searches["list, first page"]["matched"] == 60
+    assert searches["most common word"]["matched"] > searches["rare word"]["matched"]
+    assert searches["no hit"]["matched"] == 0
+    assert all(s["p95_ms"] >= s["median_ms"] > 0 for s in figures["searches"])
