@@ -32,6 +32,9 @@ Tables::
     claims         per article: one row per claim (kind, subject, attribute, value, offsets, speaker)
     stories        clusterer state, counts, the rendered report (JSON) and when it was made
     story_members  article -> story
+    story_search   per story: its search key (renewed at each change: the listing order) and, on
+                   PostgreSQL, its words as a tsvector; on SQLite the words are in story_search_fts
+                   (FTS5, rowid = the search key). Written with the story (corpus/search.py)
     feeds          ETag / Last-Modified of each feed, for conditional requests
 """
 
