@@ -6,6 +6,7 @@ import itertools
 import math
 import sqlite3
 import threading
+import typing
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ from storydiff.records import (
     Article,
     Attribution,
     Claim,
+    ClaimKind,
     DateMention,
     Document,
     Finding,
@@ -325,7 +327,7 @@ claims = st.builds(
     id=_text,
     article=_text,
     sentence=sentences,
-    kind=_text,
+    kind=st.sampled_from(typing.get_args(ClaimKind)),
     subject=_text,
     attribute=_text,
     value=_text,

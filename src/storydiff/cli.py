@@ -357,6 +357,16 @@ def eval_cmd(
     multiple=True,
     help="With --sizes: measure this text length in kB instead (repeat for several).",
 )
+@click.option(
+    "--search",
+    "search_db",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[DB]",
+    help="Measure the story search instead: generate --limit stories (default 100,000) in a new SQLite "
+    "file or the empty PostgreSQL database DB, and time typical searches against the 100 ms target.",
+)
 @_edge
 def bench(
     data: Path | None,
@@ -367,6 +377,7 @@ def bench(
     corpus: bool,
     sizes: bool,
     size_kb: tuple[int, ...],
+    search_db: str | None,
 ) -> None:
     """Speed figures: cold start, articles per second per stage, and the bare-spaCy floor.
 
@@ -389,7 +400,15 @@ def bench(
       storydiff bench --ingest -f markdown
       storydiff bench --sizes -f markdown
       storydiff bench --sizes --size 10 --size 50
+      storydiff bench --search -f markdown
+      storydiff bench --search postgresql://localhost/empty --limit 10000
     """
+    if search_db is not None:
+        from storydiff.evaluation.searchbench import DEFAULT_STORIES, render_search_bench, run_search_bench
+
+        found = run_search_bench(limit or DEFAULT_STORIES, db=search_db or None, progress=_say)
+        _write_text(render_search_bench(found, fmt), output, fmt)
+        return
     if size_kb and not sizes:
         raise SettingsError("--size only goes with --sizes: storydiff bench --sizes --size 50")
     if sizes:

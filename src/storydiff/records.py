@@ -31,7 +31,6 @@ __all__ = [
     "Rejection",
     "Report",
     "Sentence",
-    "Severity",
     "Statement",
     "TimelineEntry",
 ]
@@ -40,10 +39,10 @@ __all__ = [
 # written by earlier versions and are still read from stored analyses).
 # A "quote" claim is made in compare from an attribution, never stored.
 ClaimKind = Literal["quantity", "date", "event", "quote", "place", "statement"]
-# Where a finding is shown; a closed set of the JSON contract. A finding's ``kind`` stays an
-# open string: the contract lets later versions add kinds that older readers pass through.
+# Where a finding is shown: the sections of a report. A finding's ``kind`` and ``severity``
+# stay open strings, as does a timeline entry's category: the JSON contract lets later
+# versions add kinds and levels that older readers pass through.
 Category = Literal["conflict", "possible", "agreement", "unique", "update"]
-Severity = Literal["major", "minor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +237,7 @@ class Finding:
     attribute: str
     explanation: str
     statements: tuple[Statement, ...]
-    severity: Severity | None = None
+    severity: str | None = None
     confidence: float | None = None
 
     @property
@@ -271,7 +270,7 @@ class TimelineEntry:
     """
 
     published: str | None
-    category: Category
+    category: str
     kind: str
     subject: str
     attribute: str

@@ -24,7 +24,7 @@ from storydiff.compare.findings import (
 )
 from storydiff.compare.pairs import Pair, may_differ
 from storydiff.compare.thresholds import CANDIDATE_MIN_SIM, MAJOR_RATIO, ROUNDING_TOLERANCE
-from storydiff.records import Claim, Finding, Severity
+from storydiff.records import Claim, Finding
 
 __all__ = ["candidates", "describe", "describe_agreement"]
 
@@ -82,7 +82,7 @@ def describe(group: list[Scored], ctx: Context) -> Finding:
         and ((x.quantity.value == 0) != (y.quantity.value == 0))
         for x, y in pairs
     )
-    severity: Severity = "major" if zero_vs_some or ratio >= MAJOR_RATIO else "minor"
+    severity = "major" if zero_vs_some or ratio >= MAJOR_RATIO else "minor"
     members = distinct_sentences([c for pair in pairs for c in pair])
     sides = "; ".join(f"{who(c, ctx)} says {c.value}" for c in one_per_voice(members))
     if zero_vs_some:

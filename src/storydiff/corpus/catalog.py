@@ -44,9 +44,12 @@ class ListedStory:
     articles: tuple[StoredArticle, ...]
 
 
-def list_stories(store: Store) -> list[ListedStory]:
-    """Every story of the corpus with its articles, most recently updated first."""
-    return [ListedStory(row, tuple(store.story_articles(row.id))) for row in store.stories()]
+def list_stories(store: Store, rows: Sequence[StoryRow] | None = None) -> list[ListedStory]:
+    """Every story of the corpus (or these ``rows``) with its articles, most recently updated first."""
+    return [
+        ListedStory(row, tuple(store.story_articles(row.id)))
+        for row in (store.stories() if rows is None else rows)
+    ]
 
 
 def article_dict(stored: StoredArticle) -> dict[str, object]:

@@ -32,6 +32,9 @@ Tables::
     claims         per article: one row per claim (kind, subject, attribute, value, offsets, speaker)
     stories        clusterer state, counts, the rendered report (JSON) and when it was made
     story_members  article -> story
+    story_search   per story: its search key (renewed at each change: the listing order) and, on
+                   PostgreSQL, its words as a tsvector; on SQLite the words are in story_search_fts
+                   (FTS5, rowid = the search key). Written with the story (corpus/search.py)
     feeds          ETag / Last-Modified of each feed, for conditional requests
 """
 
@@ -42,11 +45,13 @@ import datetime as dt
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from storydiff.corpus.search import SEARCH_CHARS, StorySearch, fts5_query, story_document, tsquery
 from storydiff.corpus.stories import ArticleFeatures, StoryState
 from storydiff.errors import StoreError
 from storydiff.records import Analysis, Article, Document
@@ -55,6 +60,8 @@ from storydiff.report import codec
 __all__ = [
     "MIGRATIONS",
     "AnalysisResult",
+    "Migration",
+    "NewArticle",
     "RunSummary",
     "Store",
     "StoredArticle",
@@ -70,8 +77,27 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # writing) before giving up; a write transaction here takes milliseconds.
 BUSY_TIMEOUT_MS = 30_000
 
-# {pk}: an auto-numbered primary key; {blob}: raw bytes. Filled in per back end.
-MIGRATIONS: tuple[str, ...] = (
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """A schema change written apart for each back end, and what fills it from the rows already there.
+
+    ``backfill`` runs in the migration's transaction, after its SQL: a store
+    migrated with stories in it can search them at once.
+    """
+
+    sqlite: str
+    postgresql: str
+    backfill: Callable[[Store], None] | None = None
+
+
+def _index_every_story(store: Store) -> None:
+    store._index_stories(store._story_ids())
+
+
+# A plain string is the same SQL on both back ends; {pk}: an auto-numbered primary key;
+# {blob}: raw bytes. Filled in per back end.
+MIGRATIONS: tuple[str | Migration, ...] = (
     # 1: the first schema
     """
     CREATE TABLE ingest_runs (
@@ -168,6 +194,32 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE ingest_runs ADD COLUMN process TEXT;
     ALTER TABLE articles ADD COLUMN claimed_by INTEGER REFERENCES ingest_runs(id);
     """,
+    # 3: the story search in the database (corpus/search.py): one document of words per story,
+    # full-text indexed; listing and filtering by outlet and date use indexes
+    Migration(
+        sqlite="""
+        CREATE TABLE story_search (
+            id INTEGER PRIMARY KEY,
+            story TEXT NOT NULL UNIQUE REFERENCES stories(id)
+        );
+        CREATE VIRTUAL TABLE story_search_fts USING fts5(
+            body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+        );
+        CREATE INDEX stories_updated ON stories(updated);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        """,
+        postgresql="""
+        CREATE TABLE story_search (
+            id {pk},
+            story TEXT NOT NULL UNIQUE REFERENCES stories(id),
+            body TSVECTOR NOT NULL
+        );
+        CREATE INDEX story_search_body ON story_search USING GIN (body);
+        CREATE INDEX stories_updated ON stories(updated);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        """,
+        backfill=_index_every_story,
+    ),
 )
 
 
@@ -180,6 +232,16 @@ class StoredArticle:
     source: str
     origin: int | None  # the article this one copies (a wire reprint), None for an original
     ingested: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A document to store in bulk (:meth:`Store.add_articles`), with its hash, MinHash and origin."""
+
+    document: Document
+    content_hash: str
+    minhash: bytes | None = None
+    origin: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +269,17 @@ class StoryRow:
     created: str
     updated: str
     report_made: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryQuery:
+    """The SQL of a story search: the search rows ``q`` to read, in the order of ``key``, and conditions."""
+
+    source: str
+    key: str
+    where: str
+    params: tuple[Any, ...]
+    words_only: bool  # the only condition is the full-text match
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,14 +322,26 @@ class _SQLite:
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError:
-            self._db.close()
-            raise StoreError(
-                "is not a storydiff database (not SQLite); give a new file name or an existing corpus",
-                input=str(path),
-            ) from None
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                # another process is turning the same new file to WAL: its lock is brief
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    self._db.close()
+                    raise StoreError(
+                        f"could not open the database ({exc}); is another program holding it?",
+                        input=str(path),
+                    ) from None
+                time.sleep(0.05)
+            except sqlite3.DatabaseError:
+                self._db.close()
+                raise StoreError(
+                    "is not a storydiff database (not SQLite); give a new file name or an existing corpus",
+                    input=str(path),
+                ) from None
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -386,6 +471,15 @@ def _storable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
 
 
+def _next_day(day: str, label: str) -> str | None:
+    """The day after ``day`` (``YYYY-MM-DD``); None after the last day there is (9999-12-31)."""
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        raise StoreError(f"{day!r} is not a date; give it as YYYY-MM-DD", input=label) from None
+    return None if date == dt.date.max else (date + dt.timedelta(days=1)).isoformat()
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -412,6 +506,14 @@ _FREE_FOR_RUN = (
 )
 _RUN_COLUMNS = "id, started, finished, sources, status, new, duplicate, rejected"
 _ARTICLE_COLUMNS = "id, url, source, path, title, outlet, published, author, language, text, origin, ingested"
+_STORY_COLUMNS = (
+    "s.id, s.title, s.articles, s.outlets, s.origins, s.conflicts, s.first_published, s.last_published, "
+    "s.created, s.updated, s.report_made"
+)
+# most recently updated first; undated stories after dated ones updated at the same time
+_OUTLET_NAMES = "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
+# Article texts read at once while a story's search document is made.
+_TEXT_BATCH = 16
 
 
 class Store:
@@ -462,7 +564,8 @@ class Store:
                 input=self.label,
             )
         pk, blob = self._db.pk, self._db.blob  # type: ignore[attr-defined]
-        for number, sql in enumerate(MIGRATIONS[current:], start=current + 1):
+        for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            sql = migration if isinstance(migration, str) else getattr(migration, self.backend)
             with self._write():
                 # another process opening the same new database may have applied it meanwhile:
                 # the version is read again under the write lock
@@ -470,6 +573,8 @@ class Store:
                 if self.schema_version() >= number:
                     continue
                 self._db.script(sql.replace("{pk}", pk).replace("{blob}", blob))
+                if isinstance(migration, Migration) and migration.backfill is not None:
+                    migration.backfill(self)
                 self._db.execute(
                     "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)", (number, _now())
                 )
@@ -596,39 +701,47 @@ class Store:
         The check and the insert are one transaction, so two ingests racing on
         the same article store it once.
         """
-        a = document.article
         with self._write():
-            if self._db.execute(
-                "SELECT 1 FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
-                (content_hash, a.url),
-            ):
-                self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
-                return None
-            rows = self._db.execute(
-                "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
-                "language, raw, content_type, text, minhash, origin, run, ingested, claimed_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    a.url,
-                    content_hash,
-                    document.source,
-                    a.path,
-                    a.title,
-                    a.outlet,
-                    a.published,
-                    a.author,
-                    a.language,
-                    document.raw,
-                    document.content_type,
-                    a.text,
-                    minhash,
-                    origin,
-                    run,
-                    _now(),
-                    run,  # the run that stores an article analyses it
-                ),
-            )
-            self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
+            return self._insert_article(run, NewArticle(document, content_hash, minhash, origin))
+
+    def add_articles(self, run: int, items: Sequence[NewArticle]) -> list[int | None]:
+        """Store many documents in one transaction (a bulk load); their ids, ``None`` where already stored."""
+        with self._write():
+            return [self._insert_article(run, item) for item in items]
+
+    def _insert_article(self, run: int, item: NewArticle) -> int | None:
+        a = item.document.article
+        if self._db.execute(
+            "SELECT 1 FROM articles WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
+            (item.content_hash, a.url),
+        ):
+            self._db.execute("UPDATE ingest_runs SET duplicate = duplicate + 1 WHERE id = ?", (run,))
+            return None
+        rows = self._db.execute(
+            "INSERT INTO articles (url, content_hash, source, path, title, outlet, published, author, "
+            "language, raw, content_type, text, minhash, origin, run, ingested, claimed_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                a.url,
+                item.content_hash,
+                item.document.source,
+                a.path,
+                a.title,
+                a.outlet,
+                a.published,
+                a.author,
+                a.language,
+                item.document.raw,
+                item.document.content_type,
+                a.text,
+                item.minhash,
+                item.origin,
+                run,
+                _now(),
+                run,  # the run that stores an article analyses it
+            ),
+        )
+        self._db.execute("UPDATE ingest_runs SET new = new + 1 WHERE id = ?", (run,))
         return int(rows[0][0])
 
     def articles(self, ids: Iterable[int] | None = None) -> list[StoredArticle]:
@@ -795,6 +908,7 @@ class Store:
         now = _now()
         with self._write():
             for story_id in removed:
+                self._unindex_story(story_id)
                 self._db.execute("DELETE FROM story_members WHERE story = ?", (story_id,))
                 self._db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             for state in states:
@@ -814,6 +928,7 @@ class Store:
                             (article, state.id, now),
                         )
                 self._refresh_story(state.id)
+            self._index_stories([state.id for state in states])
 
     def _refresh_story(self, story_id: str) -> None:
         rows = self._db.execute(
@@ -837,13 +952,171 @@ class Store:
 
     def stories(self) -> list[StoryRow]:
         """Every story, most recently updated first."""
+        return self.search_stories()
+
+    def search_stories(
+        self, search: StorySearch | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[StoryRow]:
+        """The stories matching ``search`` (all without one), most recently updated first, one page of them.
+
+        The search runs in the database (full-text index, :mod:`storydiff.corpus.search`)
+        and reads the stories in the order of their search key, renewed each
+        time a story changes: a page is read off an index, never sorted.
+        """
+        query = self._story_query(search or StorySearch())
+        if query is None:
+            return []
+        params = list(query.params)
+        page = ""
+        if limit is not None or offset:
+            page = " LIMIT ? OFFSET ?"
+            # SQLite takes -1 for "no limit", PostgreSQL NULL
+            params += [limit if limit is not None else (-1 if self.backend == "sqlite" else None), offset]
         rows = self._db.execute(
-            "SELECT id, title, articles, outlets, origins, conflicts, first_published, last_published, "
-            "created, updated, report_made FROM stories "
-            "ORDER BY updated DESC, CASE WHEN last_published IS NULL THEN 1 ELSE 0 END, "
-            "last_published DESC, id"
+            f"SELECT {_STORY_COLUMNS} FROM {query.source} JOIN stories s ON s.id = q.story{query.where} "
+            f"ORDER BY {query.key} DESC{page}",
+            params,
         )
         return [StoryRow(*r) for r in rows]
+
+    def count_stories(self, search: StorySearch | None = None) -> int:
+        """How many stories match ``search`` (all of them without one)."""
+        query = self._story_query(search or StorySearch())
+        if query is None:
+            return 0
+        if not query.where:
+            sql = "SELECT COUNT(*) FROM stories"
+        elif query.words_only and self.backend == "sqlite":
+            sql = "SELECT COUNT(*) FROM story_search_fts WHERE story_search_fts MATCH ?"
+        else:
+            sql = f"SELECT COUNT(*) FROM {query.source}{query.where}"
+        return int(self._db.execute(sql, query.params)[0][0])
+
+    def outlets(self) -> list[str]:
+        """The outlets of the stories' articles, once each (ignoring case), sorted."""
+        rows = self._db.execute(
+            f"SELECT o.outlet FROM ({_OUTLET_NAMES}) o WHERE EXISTS "
+            "(SELECT 1 FROM articles a JOIN story_members m ON m.article = a.id WHERE a.outlet = o.outlet)"
+        )
+        names: dict[str, str] = {}
+        for (name,) in sorted(rows):
+            names.setdefault(name.casefold(), name)
+        return sorted(names.values(), key=str.casefold)
+
+    def _story_query(self, search: StorySearch) -> _StoryQuery | None:
+        """How to read the stories ``search`` finds; None when nothing can match."""
+        if search.unmatchable:
+            return None
+        source, key = "story_search q", "q.id"
+        conditions: list[str] = []
+        params: list[Any] = []
+        if search.terms and self.backend == "sqlite":
+            # the full-text table leads, read in the order of its rows (the search key)
+            source, key = "story_search_fts f JOIN story_search q ON q.id = f.rowid", "f.rowid"
+            conditions.append("story_search_fts MATCH ?")
+            params.append(fts5_query(search.terms))
+        elif search.terms:
+            conditions.append("q.body @@ to_tsquery('simple', ?)")
+            params.append(tsquery(search.terms))
+        if search.outlet is not None:
+            # matched ignoring case as Python does (SQLite's LOWER knows ASCII only), then by index
+            wanted = search.outlet.casefold()
+            names = [n for (n,) in self._db.execute(_OUTLET_NAMES) if n.casefold() == wanted]
+            if not names:
+                return None
+            conditions.append(
+                "q.story IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+                f"WHERE a.outlet IN ({', '.join('?' * len(names))}))"
+            )
+            params += names
+        if search.date_from or search.date_to:
+            # a day is the first ten characters of an ISO date, and `published >= day` compares the
+            # same as `published[:10] >= day` (so does `<` the next day): both ends use the index
+            dates = ["a.published <> ''"]
+            if search.date_from:
+                dates.append("a.published >= ?")
+                params.append(search.date_from)
+            after = _next_day(search.date_to, self.label) if search.date_to else None
+            if after:
+                dates.append("a.published < ?")
+                params.append(after)
+            conditions.append(
+                "q.story IN (SELECT m.story FROM articles a JOIN story_members m ON m.article = a.id "
+                f"WHERE {' AND '.join(dates)})"
+            )
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        words_only = len(conditions) == 1 and bool(search.terms)
+        return _StoryQuery(source, key, where, tuple(params), words_only=words_only)
+
+    def _story_ids(self) -> list[str]:
+        return [str(r[0]) for r in self._db.execute("SELECT id FROM stories ORDER BY id")]
+
+    def _index_stories(self, story_ids: Sequence[str]) -> None:
+        """Write the search document of each story (:func:`story_document`); inside a write transaction.
+
+        Each gets a new search key, given in the reverse of the listing order
+        (:meth:`_listing_order`), so that the keys alone list the stories in it.
+        """
+        for story_id in reversed(self._listing_order(story_ids)):
+            members = self._db.execute(
+                "SELECT a.id, a.title, a.outlet FROM story_members m JOIN articles a ON a.id = m.article "
+                "WHERE m.story = ? "
+                "ORDER BY CASE WHEN a.published IS NULL THEN 1 ELSE 0 END, a.published, a.id",
+                (story_id,),
+            )
+            body = story_document(
+                (r[1] for r in members), (r[2] for r in members), self._texts([int(r[0]) for r in members])
+            )
+            # a new key each time: the search key orders the stories by their last change
+            self._unindex_story(story_id)
+            if self.backend == "sqlite":
+                # no RETURNING: in SQLite 3.40 it makes FTS5 flush its pending rows (1 ms a story)
+                self._db.execute("INSERT INTO story_search (story) VALUES (?)", (story_id,))
+                key = self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,))
+                self._db.execute(
+                    "INSERT INTO story_search_fts (rowid, body) VALUES (?, ?)", (key[0][0], body)
+                )
+            else:
+                self._db.execute(
+                    "INSERT INTO story_search (story, body) VALUES (?, to_tsvector('simple', ?))",
+                    (story_id, body),
+                )
+
+    def _listing_order(self, story_ids: Sequence[str]) -> list[str]:
+        """``story_ids`` as listed: most recently updated first; of those updated at once, the most
+        recently published first (undated last), then by id.
+        """
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(story_ids), _CHUNK):
+            chunk = list(story_ids[start : start + _CHUNK])
+            marks = ", ".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT id, updated, last_published FROM stories WHERE id IN ({marks})", chunk
+            )
+        rows.sort(key=lambda r: r[0])  # stable sorts, the last key first
+        rows.sort(key=lambda r: r[2] or "", reverse=True)
+        rows.sort(key=lambda r: r[2] is None)
+        rows.sort(key=lambda r: r[1], reverse=True)
+        return [str(r[0]) for r in rows]
+
+    def _texts(self, ids: Sequence[int]) -> Iterator[str]:
+        """The texts of these articles in the order given, fetched a few at a time as they are read."""
+        for start in range(0, len(ids), _TEXT_BATCH):
+            chunk = list(ids[start : start + _TEXT_BATCH])
+            marks = ", ".join("?" * len(chunk))
+            found = dict(
+                self._db.execute(
+                    f"SELECT id, substr(text, 1, {SEARCH_CHARS}) FROM articles WHERE id IN ({marks})", chunk
+                )
+            )
+            yield from (found[i] for i in chunk)
+
+    def _unindex_story(self, story_id: str) -> None:
+        if self.backend == "sqlite":
+            # by rowid, one at a time: FTS5 scans the whole table for `rowid IN (SELECT ...)`
+            for (key,) in self._db.execute("SELECT id FROM story_search WHERE story = ?", (story_id,)):
+                self._db.execute("DELETE FROM story_search_fts WHERE rowid = ?", (key,))
+        self._db.execute("DELETE FROM story_search WHERE story = ?", (story_id,))
 
     def story(self, story_id: str) -> StoryRow:
         """One story; :class:`StoreError` naming the fix when there is none by that id."""
@@ -925,6 +1198,16 @@ class Store:
             if result != "ok":
                 problems.append(f"integrity_check: {result}")
             problems += [f"foreign key: {r}" for r in self._db.execute("PRAGMA foreign_key_check")]
+            try:  # the full-text index against the documents it holds
+                self._db.execute("INSERT INTO story_search_fts (story_search_fts) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"search index: {exc}")
+            unindexed = self._db.execute(
+                "SELECT COUNT(*) FROM story_search q "
+                "WHERE NOT EXISTS (SELECT 1 FROM story_search_fts f WHERE f.rowid = q.id)"
+            )[0][0]
+            if unindexed:
+                problems.append(f"{unindexed} search entries without an indexed document")
         for sql, what in _CONSISTENCY_CHECKS:
             count = self._db.execute(sql)[0][0]
             if count:
@@ -942,6 +1225,10 @@ _CONSISTENCY_CHECKS = (
         "SELECT COUNT(*) FROM stories s "
         "WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.story = s.id)",
         "stories without articles",
+    ),
+    (
+        "SELECT COUNT(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM story_search q WHERE q.story = s.id)",
+        "stories missing from the search index",
     ),
     (
         "SELECT COUNT(*) FROM ingest_runs r "

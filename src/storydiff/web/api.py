@@ -2,7 +2,8 @@
 
 =====================  =====================================================================
 GET  /api/stories       the story list: ``storydiff stories --format json`` (``storydiff.corpus.stories/1``),
-                        optionally searched (``q``, ``from``, ``to``, ``outlet``)
+                        optionally searched (``q``, ``from``, ``to``, ``outlet``), paged (``limit``,
+                        ``offset``)
 GET  /api/stories/{id}  a story's report: ``storydiff report ID --format json`` (``storydiff.report/1``)
 GET  /api/articles/{id} a stored article: metadata and text
 POST /api/compare       texts and/or URLs -> a report (``storydiff.report/1``); nothing is stored
@@ -33,13 +34,15 @@ from storydiff.web.service import (
     compare_submitted,
     corpus,
     ingest_url,
-    search_stories,
     story_or_404,
     story_query,
 )
 from storydiff.web.settings import WebSettings
 
 __all__ = ["ArticleBody", "CompareRequest", "ErrorBody", "IngestBody", "IngestRequest", "router"]
+
+# Paging numbers are bound to the databases' 64-bit integers (the drivers refuse larger ones).
+MAX_PAGE = 2**63 - 1
 
 
 class ErrorDetail(BaseModel):
@@ -122,12 +125,16 @@ def stories(
         str | None, Query(alias="to", description="Published on or before (YYYY-MM-DD).")
     ] = None,
     outlet: Annotated[str | None, Query(description="Only stories with an article from this outlet.")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_PAGE, description="At most this many stories (default: all).")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Skip this many stories first.")] = 0,
 ) -> Response:
     """Every story with its articles, most recently updated first: ``storydiff stories --format json``."""
     query = story_query(q, date_from, date_to, outlet)
     with corpus(_web(request)) as store:
-        listed = list_stories(store)
-    return _json(render_catalog(search_stories(listed, query), "json"))
+        listed = list_stories(store, store.search_stories(query.search, limit=limit, offset=offset))
+    return _json(render_catalog(listed, "json"))
 
 
 @router.get(

@@ -14,15 +14,15 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
 from starlette.exceptions import HTTPException
 
-from storydiff.corpus.catalog import ListedStory
 from storydiff.corpus.ingest import IngestSummary, ingest, story_report
+from storydiff.corpus.search import StorySearch, query_terms
 from storydiff.corpus.store import Store, StoredArticle, StoryRow, open_store
 from storydiff.errors import (
     InputError,
@@ -47,6 +47,7 @@ from storydiff.web.settings import WebSettings
 
 __all__ = [
     "ANALYSIS_LOCK",
+    "MAX_SEARCH_TERMS",
     "IngestResult",
     "ResultCache",
     "StoryQuery",
@@ -55,10 +56,8 @@ __all__ = [
     "check_submitted",
     "compare_submitted",
     "corpus",
-    "corpus_outlets",
     "ingest_url",
     "load_submitted",
-    "search_stories",
     "status_of",
     "story_or_404",
     "story_query",
@@ -74,7 +73,9 @@ MIN_INPUTS = 2
 MIN_ARTICLE_ID = 1
 MAX_ARTICLE_ID = 2**63 - 1
 
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
+# Words and phrases of one search: each is one more condition on every story; a query of
+# thousands (a pasted article) is refused with a message rather than searched slowly.
+MAX_SEARCH_TERMS = 64
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -161,7 +162,7 @@ class ResultCache:
 
 @dataclass(frozen=True, slots=True)
 class StoryQuery:
-    """A search of the story list: words or "quoted phrases", a date range, an outlet."""
+    """A search of the story list as a user gave it: words or "quoted phrases", a date range, an outlet."""
 
     q: str = ""
     date_from: str | None = None
@@ -169,14 +170,14 @@ class StoryQuery:
     outlet: str | None = None
 
     @property
-    def terms(self) -> list[str]:
-        """The words and quoted phrases of ``q``, case-folded."""
-        return [(phrase or word).casefold() for phrase, word in _TERM.findall(self.q)]
+    def search(self) -> StorySearch:
+        """What the corpus is asked (:meth:`Store.search_stories`)."""
+        return StorySearch.of(self.q, date_from=self.date_from, date_to=self.date_to, outlet=self.outlet)
 
     @property
     def active(self) -> bool:
         """Whether any filter is set."""
-        return bool(self.terms or self.date_from or self.date_to or self.outlet)
+        return bool(self.q or self.date_from or self.date_to or self.outlet)
 
 
 def story_query(
@@ -184,8 +185,9 @@ def story_query(
 ) -> StoryQuery:
     """A checked :class:`StoryQuery` from request parameters (blank ones are unset).
 
-    Raises :class:`SettingsError` for a date that is not ``YYYY-MM-DD`` or a
-    range that ends before it starts.
+    Raises :class:`SettingsError` for a date that is not ``YYYY-MM-DD``, a
+    range that ends before it starts, or more than :data:`MAX_SEARCH_TERMS`
+    words and phrases.
     """
     dates = []
     for name, value in (("from", date_from), ("to", date_to)):
@@ -197,56 +199,14 @@ def story_query(
     first, last = dates
     if first and last and last < first:
         raise SettingsError(f"from {first} is after to {last}; swap the dates")
-    return StoryQuery(
-        q=(q or "").strip(), date_from=first, date_to=last, outlet=(outlet or "").strip() or None
-    )
-
-
-def search_stories(stories: Iterable[ListedStory], query: StoryQuery) -> list[ListedStory]:
-    """The stories matching ``query``, in the order given.
-
-    A story matches when every term occurs (ignoring case) in its title or in the
-    title or text of one of its articles, when one of its articles comes from
-    the outlet (ignoring case), and when one of its articles was published in
-    the date range (both ends included). Names are words like any other, so a
-    search for a person or place finds the stories that mention them.
-    """
-    terms = query.terms
-    outlet = query.outlet.casefold() if query.outlet else None
-    found = []
-    for story in stories:
-        articles = [s.article for s in story.articles]
-        if terms:
-            haystack = "\n".join([story.row.title or "", *(f"{a.title or ''}\n{a.text}" for a in articles)])
-            folded = haystack.casefold()
-            if not all(term in folded for term in terms):
-                continue
-        if outlet is not None and not any((a.outlet or "").casefold() == outlet for a in articles):
-            continue
-        if (query.date_from or query.date_to) and not any(_in_range(a.published, query) for a in articles):
-            continue
-        found.append(story)
-    return found
-
-
-def _in_range(published: str | None, query: StoryQuery) -> bool:
-    if not published:
-        return False
-    day = published[:10]
-    return (query.date_from is None or day >= query.date_from) and (
-        query.date_to is None or day <= query.date_to
-    )
-
-
-def corpus_outlets(stories: Iterable[ListedStory]) -> list[str]:
-    """Every outlet of the stories' articles, once each (ignoring case), sorted."""
-    outlets: dict[str, str] = {}
-    for story in stories:
-        for stored in story.articles:
-            name = stored.article.outlet
-            if name:
-                outlets.setdefault(name.casefold(), name)
-    return sorted(outlets.values(), key=str.casefold)
+    q = (q or "").strip()
+    terms = len(query_terms(q))
+    if terms > MAX_SEARCH_TERMS:
+        raise SettingsError(
+            f"q: the search has {terms} words and phrases; use at most {MAX_SEARCH_TERMS}, "
+            "the most telling ones"
+        )
+    return StoryQuery(q=q, date_from=first, date_to=last, outlet=(outlet or "").strip() or None)
 
 
 # --------------------------------------------------------------------------- comparing

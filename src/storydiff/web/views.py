@@ -25,7 +25,6 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from storydiff import __version__
-from storydiff.corpus.catalog import list_stories
 from storydiff.errors import StorydiffError
 from storydiff.inputs.fetch import format_size
 from storydiff.report.html import template_environment
@@ -33,11 +32,10 @@ from storydiff.report.registry import render
 from storydiff.report.text import plural
 from storydiff.report.view import report_view
 from storydiff.web.service import (
+    StoryQuery,
     Submitted,
     compare_submitted,
     corpus,
-    corpus_outlets,
-    search_stories,
     status_of,
     story_or_404,
     story_query,
@@ -108,19 +106,20 @@ def stories_page(
     outlet: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
-    """The stories, newest activity first, with the search and filter form."""
+    """The stories, newest activity first, with the search and filter form; one page of them."""
     web = _web(request)
     error = None
-    with corpus(web) as store:
-        listed = list_stories(store)
     try:
         query = story_query(q, date_from, date_to, outlet)
     except StorydiffError as exc:
-        error, query = str(exc), story_query(q, None, None, outlet)
-    found = search_stories(listed, query)
-    pages = max(1, math.ceil(len(found) / web.page_size))
-    number = min(page_number, pages)
-    shown = found[(number - 1) * web.page_size : number * web.page_size]
+        error, query = str(exc), _without_bad_fields(q, outlet)
+    with corpus(web) as store:
+        total = store.count_stories()
+        matched = store.count_stories(query.search) if query.active else total
+        pages = max(1, math.ceil(matched / web.page_size))
+        number = min(page_number, pages)
+        shown = store.search_stories(query.search, limit=web.page_size, offset=(number - 1) * web.page_size)
+        outlets = store.outlets()
     params = {
         "q": query.q,
         "from": query.date_from or "",
@@ -132,16 +131,24 @@ def stories_page(
         422 if error else 200,
         section="stories",
         stories=shown,
-        total=len(listed),
-        matched=len(found),
+        total=total,
+        matched=matched,
         query=query,
         raw={"from": date_from or "", "to": date_to or ""},
-        outlets=corpus_outlets(listed),
+        outlets=outlets,
         error=error,
         page=number,
         pages=pages,
         params={k: v for k, v in params.items() if v},
     )
+
+
+def _without_bad_fields(q: str | None, outlet: str | None) -> StoryQuery:
+    """The query without its dates (a bad date or range), or without its words too (too many of them)."""
+    try:
+        return story_query(q, None, None, outlet)
+    except StorydiffError:
+        return story_query(None, None, None, outlet)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
