@@ -130,17 +130,27 @@ def run_ingest_bench(
     limit: int = MIN_INGEST_ARTICLES,
     workers: Sequence[int] = (1, 2),
     dask_workers: Sequence[int] = (1, 2),
+    batches: int = 1,
     progress: Progress = lambda _msg: None,
 ) -> IngestBenchResult:
     """Ingest the dump once per worker count; score the last corpus's stories per clustering set;
-    then time the analysis stage alone on a Dask LocalCluster of each of ``dask_workers`` sizes."""
+    then time the analysis stage alone on a Dask LocalCluster of each of ``dask_workers`` sizes.
+
+    With ``batches`` above 1 the dump arrives in that many equal parts, ingested one after the
+    other into the same corpus (a feed: stories grow over several ingests and are reported
+    again each time), and the time is that of all of them.
+    """
+    if batches < 1:
+        raise SettingsError(f"--batches must be 1 or more, not {batches}", stage="bench")
     articles, pools = build_dump(data, limit)
     runs = []
     clustering: list[tuple[str, int, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="storydiff-bench-") as tmp:
         work = Path(tmp)
-        dump = work / "dump.jsonl"
-        _write_dump(articles, dump)
+        size = -(-len(articles) // batches)
+        dumps = [work / f"dump-{b + 1}.jsonl" for b in range(batches)]
+        for b, dump in enumerate(dumps):
+            _write_dump(articles[b * size : (b + 1) * size], dump)
         for n in workers:
             progress(f"ingest: {len(articles)} articles with {n} worker(s)")
             db = work / f"corpus-{n}.db"
@@ -149,7 +159,7 @@ def run_ingest_bench(
             start = perf_counter()
             try:
                 with open_store(db) as store:
-                    summary = ingest([str(dump)], store, analyzer=analyzer, timings=timings)
+                    new = sum(ingest([str(d)], store, analyzer=analyzer, timings=timings).new for d in dumps)
                     rows = store.stories()
                     stories, reports = len(rows), sum(r.report_made is not None for r in rows)
             finally:
@@ -158,28 +168,36 @@ def run_ingest_bench(
             runs.append(
                 IngestRun(
                     n,
-                    summary.new,
+                    new,
                     seconds,
                     tuple((s, timings.get(s, 0.0)) for s in STAGES),
                     stories,
                     reports,
                 )
             )
-            progress(f"ingest: {summary.new / seconds:.2f} articles/s with {n} worker(s)")
+            progress(f"ingest: {new / seconds:.2f} articles/s with {n} worker(s)")
         progress("clustering: scoring the corpus's stories per set")
         with open_store(work / f"corpus-{workers[-1]}.db") as store:
-            clustering = _score_sets(store, pools, [a.id for a in articles], data, work)
+            clustering = _score_sets(store, pools, [a.id for a in articles], data, work, size)
     dask = tuple(
         (n, *measure_dask_analysis(articles[:DASK_ARTICLES], n, progress=progress)) for n in dask_workers
     )
     return IngestBenchResult(
         corpus=f"{len(articles)} articles: "
-        + ", ".join(f"{n} {name}" for name, n in Counter(a.id.split("/", 1)[0] for a in articles).items()),
+        + ", ".join(f"{n} {name}" for name, n in Counter(a.id.split("/", 1)[0] for a in articles).items())
+        + (f", arriving in {batches} ingests" if batches > 1 else ""),
         cores=os.cpu_count() or 1,
         runs=tuple(runs),
         clustering=tuple(clustering),
         dask=dask,
     )
+
+
+def _dump_index(source: str, size: int) -> int:
+    """The dump position of a record the harvester named "dump-B.jsonl:LINE" (batches of ``size``)."""
+    name, _, line = source.rpartition(":")
+    batch = int(Path(name).stem.rsplit("-", 1)[1])
+    return (batch - 1) * size + int(line) - 1
 
 
 def measure_dask_analysis(
@@ -217,12 +235,11 @@ def _warm_up() -> None:
 
 
 def _score_sets(
-    store: Any, pools: dict[str, ClusterPool], dump_ids: Sequence[str], data: Path, work: Path
+    store: Any, pools: dict[str, ClusterPool], dump_ids: Sequence[str], data: Path, work: Path, size: int
 ) -> list[tuple[str, int, float, float]]:
     """B-cubed F1 of the corpus's stories and of the in-memory clusterer on the same features, per set."""
     stored = store.articles()
-    # the harvester names a JSON Lines record "dump.jsonl:LINE"; line N holds dump_ids[N - 1]
-    ids = {s.id: dump_ids[int(s.source.rsplit(":", 1)[1]) - 1] for s in stored}
+    ids = {s.id: dump_ids[_dump_index(s.source, size)] for s in stored}
     memberships = store.memberships()
     memory = StoryClusterer()
     for f in store.features([s.id for s in stored]):  # no dates: the ingest clustered them in id order
