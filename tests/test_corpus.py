@@ -120,7 +120,7 @@ def test_local_worker_processes_and_a_real_local_dask_cluster_give_the_same_stor
             assert sorted(_groups(local).values(), key=len) == [FLOOD, FIRE]
     finally:
         analyzer.close()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         # as a user runs it: the scheduler's address on the command line
         db = tmp_path / "dask.db"
         result = CliRunner().invoke(

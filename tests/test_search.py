@@ -367,9 +367,10 @@ def test_a_store_with_stories_is_indexed_when_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with open_store(path) as s:
         add_stories(s, STORIES)
-    # the database as the version before the search index left it
+    # the database as the version before the search index left it (and the later migrations)
     db = sqlite3.connect(path)
     for statement in (
+        "DROP TABLE sentence_vectors",
         "DROP TABLE story_search_fts",
         "DROP TABLE story_search",
         "DROP INDEX stories_updated",
@@ -393,6 +394,7 @@ def test_a_postgresql_store_with_stories_is_indexed_when_migrated(postgres_url: 
     with open_store(url) as s:
         add_stories(s, STORIES)
     with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP TABLE sentence_vectors")
         db.execute("DROP TABLE story_search")
         db.execute("DROP INDEX stories_updated")
         db.execute("DROP INDEX articles_outlet")

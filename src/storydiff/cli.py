@@ -345,6 +345,13 @@ def eval_cmd(
     "and story clustering through the corpus.",
 )
 @click.option(
+    "--batches",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --ingest: the dump arrives in this many ingests (stories grow and are reported again).",
+)
+@click.option(
     "--sizes",
     is_flag=True,
     help="Measure analysis cost by text length instead: seconds and peak memory for a synthetic text of "
@@ -375,6 +382,7 @@ def bench(
     fmt: str,
     output: str | None,
     corpus: bool,
+    batches: int,
     sizes: bool,
     size_kb: tuple[int, ...],
     search_db: str | None,
@@ -388,7 +396,8 @@ def bench(
 
     With --ingest: ingest throughput (articles per second, per stage) of a
     2,000-article dump into a fresh corpus with 1 and 2 workers, then the story
-    clustering B-cubed F1 of each evaluation set through the corpus.
+    clustering B-cubed F1 of each evaluation set through the corpus, and the
+    analysis stage alone on a Dask LocalCluster of 1 and 2 workers.
 
     With --sizes: how the analysis of one text (cleanup, parse, claims) grows
     with its length, in seconds and peak memory per size.
@@ -398,6 +407,7 @@ def bench(
       storydiff bench --data ../shared/eval
       storydiff bench --limit 50 --cold-runs 1 -f markdown
       storydiff bench --ingest -f markdown
+      storydiff bench --ingest --limit 400 --batches 4
       storydiff bench --sizes -f markdown
       storydiff bench --sizes --size 10 --size 50
       storydiff bench --search -f markdown
@@ -420,6 +430,7 @@ def bench(
             run_ingest_bench(
                 data or default_data_dir(),
                 limit=limit or MIN_INGEST_ARTICLES,
+                batches=batches,
                 progress=_say,
             ),
             fmt,

@@ -19,7 +19,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from importlib import resources
 from pathlib import Path
 from time import perf_counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
@@ -32,6 +32,9 @@ from storydiff.errors import NoArticlesError
 from storydiff.inputs.sources import load_inputs
 from storydiff.records import Analysis, Article, Rejection, Report
 from storydiff.settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["analyze_articles", "compare_articles", "demo_paths", "run"]
 
@@ -65,17 +68,29 @@ def analyze_articles(
     progress: Progress | None = None,
     *,
     timings: MutableMapping[str, float] | None = None,
+    docs: Sequence[Doc] | None = None,
+    errors: MutableMapping[str, str] | None = None,
 ) -> list[Analysis]:
     """Parse each article and read its sentences, attributions and claims.
 
     With ``timings`` (the benchmark's hook), seconds per stage are added to its
-    ``"cleanup"``, ``"parse"`` and ``"claims"`` entries.
+    ``"cleanup"``, ``"parse"`` and ``"claims"`` entries. ``docs`` are the
+    articles' parses when the caller has them already (the corpus parses once
+    for clustering features and analysis). With ``errors`` (a batch run), an
+    article whose analysis fails is recorded there (id -> reason) and left out
+    of the result instead of stopping the others.
     """
     analyses = []
-    docs = parse_many((a.text for a in articles), timings=timings)
-    for n, (article, doc) in enumerate(zip(articles, docs, strict=True)):
+    parsed = docs if docs is not None else parse_many((a.text for a in articles), timings=timings)
+    for n, (article, doc) in enumerate(zip(articles, parsed, strict=True)):
         start = perf_counter()
-        analyses.append(analyze(article, doc))  # claims
+        if errors is None:
+            analyses.append(analyze(article, doc))  # claims
+        else:
+            try:
+                analyses.append(analyze(article, doc))
+            except Exception as exc:  # one bad article must not sink the batch
+                errors[article.id] = f"analysis failed: {type(exc).__name__}: {exc}"
         if timings is not None:
             timings["claims"] = timings.get("claims", 0.0) + perf_counter() - start
         if progress:

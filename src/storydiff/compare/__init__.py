@@ -22,7 +22,7 @@ Structure proposes, one calibrated scorer decides:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,15 +60,20 @@ class Comparison:
 
 
 def candidate_pairs(
-    analyses: Sequence[Analysis], embedder: Embedder, *, agreeing: bool = False
+    analyses: Sequence[Analysis],
+    embedder: Embedder,
+    *,
+    agreeing: bool = False,
+    sentence_vectors: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[list[Pair], np.ndarray, Context]:
     """Every candidate pair with its feature row, and the context they were computed in.
 
     With ``agreeing``, agreeing pairs of every kind are proposed too (the fitting
     of the scorer learns from them); without it only those that can become
-    agreements in a report (figures and dates).
+    agreements in a report (figures and dates). ``sentence_vectors``: embeddings
+    made earlier, per article (see :func:`.context.build_context`).
     """
-    ctx = build_context(analyses, embedder)
+    ctx = build_context(analyses, embedder, sentence_vectors)
     pairs = [
         *numeric.candidates(ctx),
         *dates.candidates(ctx),
@@ -80,11 +85,19 @@ def candidate_pairs(
 
 
 def compare_analyses(
-    analyses: Sequence[Analysis], embedder: Embedder, scorer: PairScorer | None = None
+    analyses: Sequence[Analysis],
+    embedder: Embedder,
+    scorer: PairScorer | None = None,
+    *,
+    sentence_vectors: Mapping[str, np.ndarray] | None = None,
 ) -> Comparison:
-    """Compare analysed articles (see the module docstring for the steps)."""
+    """Compare analysed articles (see the module docstring for the steps).
+
+    ``sentence_vectors`` (article id -> its sentences' embeddings) are used
+    instead of embedding those articles again; the rest are embedded here.
+    """
     scorer = scorer or load_scorer()
-    pairs, x, ctx = candidate_pairs(analyses, embedder)
+    pairs, x, ctx = candidate_pairs(analyses, embedder, sentence_vectors=sentence_vectors)
     scored = list(zip(pairs, scorer.probability(x).tolist(), strict=True))
     conflicts: list[Finding] = []
     possible: list[Finding] = []

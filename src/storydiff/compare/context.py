@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +10,7 @@ import numpy as np
 from storydiff.compare.embeddings import Embedder
 from storydiff.records import Analysis, Claim, Sentence
 
-__all__ = ["Context", "build_context"]
+__all__ = ["Context", "build_context", "sentence_vectors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +53,50 @@ class Context:
         return Context(self.analyses, self.rows, self.vectors, rows, vectors, self.names)
 
 
-def build_context(analyses: Sequence[Analysis], embedder: Embedder) -> Context:
-    """Embed every sentence once and name every article."""
+def build_context(
+    analyses: Sequence[Analysis],
+    embedder: Embedder,
+    vectors: Mapping[str, np.ndarray] | None = None,
+) -> Context:
+    """Embed every sentence once and name every article.
+
+    ``vectors`` holds sentence embeddings made earlier (article id -> one row
+    per sentence, as :func:`sentence_vectors` makes them): the corpus stores
+    them per article, so a story's report does not embed its articles again.
+    """
     sentences = [s for a in analyses for s in a.sentences]
-    vectors = embedder.encode([s.text for s in sentences])
+    if vectors is not None:
+        stacked = sentence_vectors(analyses, embedder, vectors)
+        matrix = np.vstack([stacked[a.article.id] for a in analyses]) if analyses else np.zeros((0, 384))
+    else:
+        matrix = embedder.encode([s.text for s in sentences])
     rows = {(s.article, s.index): i for i, s in enumerate(sentences)}
-    dim = vectors.shape[1] if vectors.ndim == 2 else 384
-    return Context(tuple(analyses), rows, vectors, {}, np.zeros((0, dim), dtype=np.float32), _names(analyses))
+    dim = matrix.shape[1] if matrix.ndim == 2 else 384
+    return Context(tuple(analyses), rows, matrix, {}, np.zeros((0, dim), dtype=np.float32), _names(analyses))
+
+
+def sentence_vectors(
+    analyses: Sequence[Analysis], embedder: Embedder, known: Mapping[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Article id -> its sentences' embeddings (one row each), embedding only those not ``known``.
+
+    The missing articles' sentences are embedded in one batch. A known entry
+    whose row count does not match its sentences is embedded again.
+    """
+    known = known or {}
+    found = {
+        a.article.id: known[a.article.id]
+        for a in analyses
+        if a.article.id in known and len(known[a.article.id]) == len(a.sentences)
+    }
+    missing = [a for a in analyses if a.article.id not in found]
+    texts = [s.text for a in missing for s in a.sentences]
+    fresh = embedder.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    start = 0
+    for a in missing:
+        found[a.article.id] = fresh[start : start + len(a.sentences)]
+        start += len(a.sentences)
+    return found
 
 
 def _names(analyses: Sequence[Analysis]) -> dict[str, str]:

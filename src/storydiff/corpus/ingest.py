@@ -33,9 +33,11 @@ from multiprocessing import get_context
 from time import perf_counter
 from typing import Any, Protocol, TypeVar
 
-from storydiff.analysis.claims import analyze
+import numpy as np
+
 from storydiff.analysis.nlp import parse_many
 from storydiff.compare import compare_analyses
+from storydiff.compare.context import sentence_vectors
 from storydiff.compare.embeddings import Embedder, default_embedder
 from storydiff.corpus.dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
 from storydiff.corpus.store import AnalysisResult, Store, StoredArticle
@@ -51,21 +53,26 @@ from storydiff.corpus.timeline import with_timeline
 from storydiff.errors import InputError, SettingsError, StorydiffError
 from storydiff.inputs.fetch import Fetcher
 from storydiff.inputs.harvest import harvest, unexpected_reason
+from storydiff.pipeline import analyze_articles
 from storydiff.records import Analysis, Article, Document, KnownItem, Origin, Rejection, Report
 from storydiff.report.codec import render_json, report_from_dict
 from storydiff.settings import Settings
 
 __all__ = [
+    "DEEP_MIN_ORIGINS",
     "PARTITION_SIZE",
     "Analyzer",
     "DaskAnalyzer",
     "IngestSummary",
     "LocalAnalyzer",
     "ReportTask",
+    "StoryVectors",
     "analyze_partition",
     "build_report",
+    "build_story_report",
     "cluster_pending",
     "default_workers",
+    "embedding_model",
     "ingest",
     "limit_threads",
     "make_analyzer",
@@ -89,6 +96,9 @@ IN_FLIGHT_PER_WORKER = 2
 # A story report compares at most this many independent reports, the latest
 # ones: comparing is quadratic in sentences, and past this a report is a wall.
 MAX_REPORT_ORIGINS = 40
+# Independent origins (reports that are not reprints of one another) from which a story's
+# report is made at ingest: the deep tier. With one origin there is nothing to compare.
+DEEP_MIN_ORIGINS = 2
 
 # Called with (stage, done, total, counts) as the ingest advances; total is None when unknown.
 Progress = Callable[[str, int, int | None, dict[str, int]], None]
@@ -121,13 +131,9 @@ def analyze_partition(
     its error; the others are still analysed.
     """
     docs = list(parse_many(a.text for a in articles))
-    analyses: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for article, doc in zip(articles, docs, strict=True):
-        try:
-            analyses[article.id] = analyze(article, doc)
-        except Exception as exc:  # one bad article must not sink the partition
-            errors[article.id] = f"analysis failed: {type(exc).__name__}: {exc}"
+    analysed = analyze_articles(articles, docs=docs, errors=errors)  # the pipeline's own analysis
+    analyses = {a.article.id: a for a in analysed}
     ok = [(a, d) for a, d in zip(articles, docs, strict=True) if a.id not in errors]
     try:
         features = article_features(
@@ -522,20 +528,28 @@ def refresh_reports(
     analyzer: Analyzer | None = None,
     progress: Progress | None = None,
 ) -> list[str]:
-    """Make again the report of every story that changed since its report was made; their ids.
+    """Make again the report of every changed story told by two or more independent origins; their ids.
 
+    The deep tier: a story of one origin (one report and its reprints) has
+    nothing to compare, so its report waits until it is asked for
+    (:func:`story_report`) or a second origin joins. Each report reads its
+    articles' stored sentence embeddings and stores those it had to make, so
+    an article is embedded once whatever number of times its story changes.
     With an ``analyzer`` of several workers the reports are made on them (each
     worker loads its own embedder); otherwise here, with ``embedder``.
     """
-    stale = store.stale_stories()
-    tasks = (report_task(store, story_id) for story_id in stale)
+    stale = store.stale_stories_with(DEEP_MIN_ORIGINS)
+    if not stale:
+        return []
+    model = embedding_model(embedder or default_embedder())
+    tasks = (report_task(store, story_id, model) for story_id in stale)
     if analyzer is not None and analyzer.workers > 1:
-        reports = analyzer.run(build_report, tasks)
+        made = analyzer.run(build_story_report, tasks)
     else:
-        reports = (build_report(task, embedder) for task in tasks)
-    for n, report in enumerate(reports, start=1):
+        made = (build_story_report(task, embedder) for task in tasks)
+    for n, (report, vectors) in enumerate(made, start=1):
         assert report.story is not None
-        store.save_report(report.story, render_json(report), len(report.conflicts))
+        _save_story_report(store, report, vectors)
         if progress:
             progress("report", n, len(stale), {})
     return stale
@@ -550,10 +564,29 @@ class ReportTask:
     origins: tuple[Origin, ...]
     analyses: tuple[Analysis, ...]  # one per compared origin
     warnings: tuple[str, ...] = ()
+    model: str | None = None  # the embedding model of ``vectors``
+    vectors: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)  # stored sentence embeddings
 
 
-def report_task(store: Store, story_id: str) -> ReportTask:
-    """Read a story's members, group the copies by origin and pick the reports to compare."""
+@dataclass(frozen=True, slots=True)
+class StoryVectors:
+    """Sentence embeddings a story report had to make (article id -> rows), by ``model``: to store."""
+
+    model: str
+    made: dict[str, np.ndarray]
+
+
+def embedding_model(embedder: Embedder) -> str:
+    """The name stored sentence embeddings are keyed by: the embedder's ``model_id``, else its class."""
+    named = getattr(embedder, "model_id", None)
+    return str(named) if named else f"{type(embedder).__module__}.{type(embedder).__qualname__}"
+
+
+def report_task(store: Store, story_id: str, model: str | None = None) -> ReportTask:
+    """Read a story's members, group the copies by origin and pick the reports to compare.
+
+    With ``model``, the compared articles' sentence embeddings stored for that model come along.
+    """
     members = store.story_articles(story_id)
     groups: dict[int, list[StoredArticle]] = {}
     for m in members:  # publication order: each group's first member is its earliest
@@ -573,13 +606,28 @@ def report_task(store: Store, story_id: str) -> ReportTask:
             f"compared the {MAX_REPORT_ORIGINS} latest of {len(representatives)} independent reports",
         )
         representatives = representatives[-MAX_REPORT_ORIGINS:]
-    analyses = tuple(store.analyses([m.id for m in representatives]))
-    return ReportTask(story_id, tuple(m.article for m in members), origins, analyses, warnings)
+    ids = [m.id for m in representatives]
+    analyses = tuple(store.analyses(ids))
+    vectors = {str(k): v for k, v in store.sentence_vectors(model, ids).items()} if model else {}
+    return ReportTask(
+        story_id, tuple(m.article for m in members), origins, analyses, warnings, model, vectors
+    )
 
 
-def build_report(task: ReportTask, embedder: Embedder | None = None) -> Report:
-    """Compare a story's independent reports and build its report with updates and timeline."""
-    found = compare_analyses(list(task.analyses), embedder or default_embedder()) if task.analyses else None
+def build_story_report(task: ReportTask, embedder: Embedder | None = None) -> tuple[Report, StoryVectors]:
+    """Compare a story's independent reports from their stored embeddings; the report and what it embedded.
+
+    Articles without stored embeddings (or stored by another model than this
+    embedder) are embedded here, and returned for the store.
+    """
+    embedder = embedder or default_embedder()
+    model = embedding_model(embedder)
+    known = task.vectors if task.model == model else {}
+    vectors = sentence_vectors(task.analyses, embedder, known)
+    made = {k: v for k, v in vectors.items() if k not in known}
+    found = (
+        compare_analyses(list(task.analyses), embedder, sentence_vectors=vectors) if task.analyses else None
+    )
     report = Report(
         articles=task.articles,
         conflicts=found.conflicts if found else (),
@@ -591,16 +639,39 @@ def build_report(task: ReportTask, embedder: Embedder | None = None) -> Report:
         origins=task.origins,
         story=task.story,
     )
-    return with_timeline(report)
+    return with_timeline(report), StoryVectors(model, made)
+
+
+def build_report(task: ReportTask, embedder: Embedder | None = None) -> Report:
+    """Compare a story's independent reports and build its report with updates and timeline."""
+    return build_story_report(task, embedder)[0]
+
+
+def _save_story_report(store: Store, report: Report, vectors: StoryVectors) -> None:
+    assert report.story is not None
+    if vectors.made:
+        store.save_sentence_vectors(vectors.model, {int(k): v for k, v in vectors.made.items()})
+    store.save_report(report.story, render_json(report), len(report.conflicts))
 
 
 def make_story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
-    """Compare a story's independent reports (one per origin) and build its report with timeline."""
-    return build_report(report_task(store, story_id), embedder)
+    """Compare a story's independent reports (one per origin) and build its report with timeline.
+
+    Stored sentence embeddings are read; those made here are stored.
+    """
+    embedder = embedder or default_embedder()
+    report, vectors = build_story_report(report_task(store, story_id, embedding_model(embedder)), embedder)
+    if vectors.made:
+        store.save_sentence_vectors(vectors.model, {int(k): v for k, v in vectors.made.items()})
+    return report
 
 
 def story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
-    """A story's report: the stored one, or made now (and stored) when the story changed since."""
+    """A story's report: the stored one, or made now (and stored) when the story changed since.
+
+    A story of one origin gets its report here, on first request (the ingest
+    leaves it: see :func:`refresh_reports`).
+    """
     stored = store.report(story_id)
     if stored is not None:
         return report_from_dict(json.loads(stored))

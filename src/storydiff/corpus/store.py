@@ -31,6 +31,7 @@ Tables::
     analyses       per article: the Analysis and the clustering features (JSON), or the error
     claims         per article: one row per claim (kind, subject, attribute, value, offsets, speaker)
     stories        clusterer state, counts, the rendered report (JSON) and when it was made
+    sentence_vectors  per article and embedding model: its sentences' embeddings (float32 rows)
     story_members  article -> story
     story_search   per story: its search key (renewed at each change: the listing order) and, on
                    PostgreSQL, its words as a tsvector; on SQLite the words are in story_search_fts
@@ -46,10 +47,12 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from storydiff.corpus.search import SEARCH_CHARS, StorySearch, fts5_query, story_document, tsquery
 from storydiff.corpus.stories import ArticleFeatures, StoryState
@@ -220,6 +223,21 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         """,
         backfill=_index_every_story,
     ),
+    # --- tiered ingest (issue 12) ---
+    # 4: sentence embeddings per article and embedding model, made once when the article's
+    # story is first compared and read back by every later report of that story
+    """
+    CREATE TABLE sentence_vectors (
+        article INTEGER NOT NULL REFERENCES articles(id),
+        model TEXT NOT NULL,
+        sentences INTEGER NOT NULL,
+        dim INTEGER NOT NULL,
+        vectors {blob} NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (article, model)
+    );
+    """,
+    # --- end tiered ingest ---
 )
 
 
@@ -1158,7 +1176,7 @@ class Store:
         ]
 
     def save_report(self, story_id: str, report_json: str, conflicts: int) -> None:
-        """Store a story's report (the JSON of :func:`storydiff.report.render.render_json`)."""
+        """Store a story's report (the JSON of :func:`storydiff.report.codec.render_json`)."""
         with self._write():
             self._db.execute(
                 "UPDATE stories SET report = ?, report_made = ?, conflicts = ? WHERE id = ?",
@@ -1170,6 +1188,50 @@ class Store:
         self.story(story_id)
         rows = self._db.execute("SELECT report FROM stories WHERE id = ?", (story_id,))
         return rows[0][0] if rows else None
+
+    # --- tiered ingest (issue 12): stored sentence embeddings and deep-tier stories ---------
+
+    def save_sentence_vectors(self, model: str, vectors: Mapping[int, np.ndarray]) -> None:
+        """Store the sentence embeddings of articles (article id -> one float32 row per sentence)."""
+        now = _now()
+        with self._write():
+            for article, matrix in vectors.items():
+                data = np.ascontiguousarray(matrix, dtype=np.float32)
+                rows, dim = data.shape if data.ndim == 2 else (0, 0)
+                self._db.execute(
+                    "INSERT INTO sentence_vectors (article, model, sentences, dim, vectors, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article, model) DO UPDATE SET "
+                    "sentences = excluded.sentences, dim = excluded.dim, vectors = excluded.vectors, "
+                    "created = excluded.created",
+                    (article, model, rows, dim, data.tobytes(), now),
+                )
+
+    def sentence_vectors(self, model: str, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """The stored sentence embeddings of these articles made by ``model`` (those that have them)."""
+        found: dict[int, np.ndarray] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ", ".join("?" * len(chunk))
+            for article, rows, dim, data in self._db.execute(
+                f"SELECT article, sentences, dim, vectors FROM sentence_vectors WHERE model = ? "
+                f"AND article IN ({marks})",
+                [model, *chunk],
+            ):
+                matrix = np.frombuffer(bytes(data), dtype=np.float32)
+                found[int(article)] = matrix.reshape(int(rows), int(dim))
+        return found
+
+    def sentence_vector_count(self) -> int:
+        """How many articles have stored sentence embeddings (of any model)."""
+        return int(self._db.execute("SELECT COUNT(DISTINCT article) FROM sentence_vectors")[0][0])
+
+    def stale_stories_with(self, min_origins: int) -> list[str]:
+        """Stale stories (see :meth:`stale_stories`) told by at least ``min_origins`` independent origins."""
+        rows = self._db.execute(
+            "SELECT id FROM stories WHERE report IS NULL AND origins >= ? ORDER BY id", (min_origins,)
+        )
+        return [str(r[0]) for r in rows]
+
+    # --- end tiered ingest ---------------------------------------------------------------
 
     # --- feeds ---------------------------------------------------------------------------
 
