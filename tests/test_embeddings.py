@@ -93,7 +93,7 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path, built: Path, damage: Callabl
     # a copy of the built cache, damaged, then opened: rebuilt and cached again, same vectors, no error
     for file in built.iterdir():
         (tmp_path / file.name).write_bytes(file.read_bytes())
-    (model,) = tmp_path.glob("*.onnx")
+    (model,) = tmp_path.glob("*-fp32-*.onnx")
     damage(model)
     embedder = OnnxMiniLMEmbedder(cache_dir=tmp_path)
     assert embedder.model_path == model
@@ -104,7 +104,7 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path, built: Path, damage: Callabl
 
 def test_a_model_onnxruntime_refuses_is_rebuilt(tmp_path: Path, built: Path) -> None:
     # bytes whose hash matches but which are no ONNX model: the runtime's refusal means rebuild
-    (model,) = built.glob("*.onnx")
+    (model,) = built.glob("*-fp32-*.onnx")
     junk = tmp_path / model.name
     junk.write_bytes(b"not a model")
     junk.with_suffix(".sha256").write_text(hashlib.sha256(b"not a model").hexdigest())
