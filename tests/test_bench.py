@@ -80,6 +80,32 @@ def test_cold_start_runs_the_command_on_two_reports(result: BenchResult) -> None
     assert cold.peak_mb > 0
 
 
+def test_targets_stand_beside_their_figures(result: BenchResult) -> None:
+    targets = result.targets()
+    assert [t.name for t in targets] == [
+        "cold compare, wall",
+        "cold compare, peak memory",
+        "import storydiff loads",
+        "serve: import and create the app",
+        "analysis with embeddings vs bare spaCy",
+    ]
+    text = render_bench(result, "table")
+    for target in targets:
+        assert target.figure in text
+        assert target.target in text
+    assert result.speed_with_embeddings == result.floor.seconds / result.throughput.total_seconds
+    assert json.loads(render_bench(result, "json"))["targets"][0]["target"] == "<= 2.0 s"
+
+
+def test_start_up_is_measured_in_fresh_processes(result: BenchResult) -> None:
+    up = result.start_up
+    assert up is not None
+    assert up.import_seconds > 0
+    assert up.web_seconds > up.import_seconds
+    assert up.import_loaded == ()  # `import storydiff` loads no model library
+    assert "torch" not in up.web_loaded
+
+
 def test_floor_is_the_bare_model(result: BenchResult) -> None:
     # storydiff adds its line-break sentence rule; the floor runs the package as shipped
     assert "storydiff_line_breaks" not in result.floor.components

@@ -21,22 +21,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from storydiff import __version__
 from storydiff.corpus.catalog import list_stories, render_catalog
-from storydiff.corpus.ingest import (
-    IngestSummary,
-    ingest,
-    make_analyzer,
-    merge_stories,
-    split_story,
-    story_report,
-)
-from storydiff.corpus.store import open_store
 from storydiff.errors import SettingsError, StorydiffError
 from storydiff.evaluation.bench import (
     BENCH_FORMATS,
@@ -49,15 +40,19 @@ from storydiff.evaluation.bench import (
     run_size_bench,
 )
 from storydiff.evaluation.common import TASKS, EvalSettings, default_data_dir
-from storydiff.evaluation.corpusbench import MIN_INGEST_ARTICLES, render_ingest_bench, run_ingest_bench
 from storydiff.evaluation.tasks import evaluate, write_results
-from storydiff.inputs.sources import parse_published
-from storydiff.pipeline import demo_paths, run
 from storydiff.records import Report
 from storydiff.report.registry import formats, render, renderer
 from storydiff.report.safety import terminal_text
 from storydiff.report.terminal import print_terminal
 from storydiff.settings import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Settings
+
+if TYPE_CHECKING:
+    from storydiff.corpus.ingest import IngestSummary
+    from storydiff.corpus.store import Store
+
+# The corpus, the pipeline and the models are imported inside the commands that
+# use them, so `storydiff --help`, `serve` and `stories` do not load spaCy.
 
 __all__ = ["main"]
 
@@ -196,7 +191,7 @@ def compare(
     settings = Settings(
         max_bytes=int(max_size * 1e6),
         timeout=timeout,
-        published=parse_published(published) if published else None,
+        published=_parse_published(published) if published else None,
         scorer=scorer,
     )
     _report(list(inputs), settings, fmt, output, progress)
@@ -214,6 +209,8 @@ def demo(fmt: str, output: str | None, progress: bool | None) -> None:
       storydiff demo
       storydiff demo --format html -o demo.html
     """
+    from storydiff.pipeline import demo_paths
+
     _report(demo_paths(), Settings(), fmt, output, progress)
 
 
@@ -341,7 +338,7 @@ def eval_cmd(
     "--ingest",
     "corpus",
     is_flag=True,
-    help=f"Measure corpus ingest instead: {MIN_INGEST_ARTICLES}+ articles with 1 and 2 workers, "
+    help="Measure corpus ingest instead: articles per second with 1 and 2 workers, "
     "and story clustering through the corpus.",
 )
 @click.option(
@@ -426,6 +423,12 @@ def bench(
         _write_text(render_size_bench(by_size, fmt), output, fmt)
         return
     if corpus:
+        from storydiff.evaluation.corpusbench import (
+            MIN_INGEST_ARTICLES,
+            render_ingest_bench,
+            run_ingest_bench,
+        )
+
         text = render_ingest_bench(
             run_ingest_bench(
                 data or default_data_dir(),
@@ -503,7 +506,9 @@ def _run_ingest(
     settings = Settings(max_bytes=int(max_size * 1e6), timeout=timeout)
     err = Console(stderr=True)
     show = err.is_terminal if progress is None else progress
-    with open_store(db) as store:
+    from storydiff.corpus.ingest import ingest, make_analyzer
+
+    with _open_store(db) as store:
         analyzer = make_analyzer(scheduler, workers)
         try:
             with _ingest_progress(err, show) as advance:
@@ -629,7 +634,7 @@ def stories(ctx: click.Context, db: str | None, fmt: str) -> None:
         return
     if db is None:
         raise SettingsError("give the corpus with --db news.db (or set STORYDIFF_DB)")
-    with open_store(db) as store:
+    with _open_store(db) as store:
         click.echo(render_catalog(list_stories(store), fmt), nl=False)
 
 
@@ -644,7 +649,9 @@ def merge(story_ids: Sequence[str], db: str) -> None:
     Example:
       storydiff stories merge story-3 story-7 --db news.db
     """
-    with open_store(db) as store:
+    from storydiff.corpus.ingest import merge_stories
+
+    with _open_store(db) as store:
         state = merge_stories(store, story_ids)
     _say(f"{state.id} now holds {len(state.members)} articles")
 
@@ -663,7 +670,9 @@ def split(story_id: str, article_ids: Sequence[int], db: str) -> None:
     Example:
       storydiff stories split story-3 17 18 --db news.db
     """
-    with open_store(db) as store:
+    from storydiff.corpus.ingest import split_story
+
+    with _open_store(db) as store:
         rest, new = split_story(store, story_id, article_ids)
     _say(f"{new.id} holds {len(new.members)} articles; {rest.id} keeps {len(rest.members)}")
 
@@ -681,7 +690,9 @@ def report_cmd(story_id: str, db: str, fmt: str, output: str | None) -> None:
       storydiff report story-3 --db news.db
       storydiff report story-3 --db news.db --format html > story.html
     """
-    with open_store(db) as store:
+    from storydiff.corpus.ingest import story_report
+
+    with _open_store(db) as store:
         report = story_report(store, story_id)
     _emit(report, fmt, output)
 
@@ -734,6 +745,8 @@ def _emit(report: Report, fmt: str, output: str | None) -> None:
 
 
 def _run_with_progress(inputs: list[str], settings: Settings, err: Console, show: bool) -> Report:
+    from storydiff.pipeline import run
+
     if not show:
         return run(inputs, settings, stdin=sys.stdin)
     from rich.progress import Progress
@@ -745,6 +758,20 @@ def _run_with_progress(inputs: list[str], settings: Settings, err: Console, show
             bar.update(task, description=terminal_text(stage, markup=True), completed=done, total=total)
 
         return run(inputs, settings, stdin=sys.stdin, progress=advance)
+
+
+def _open_store(db: str | Path) -> Store:
+    """The corpus store (imported here: it brings the analysis with it)."""
+    from storydiff.corpus.store import open_store
+
+    return open_store(db)
+
+
+def _parse_published(value: str) -> str:
+    """``--published`` as an ISO date (see :func:`storydiff.inputs.sources.parse_published`)."""
+    from storydiff.inputs.sources import parse_published
+
+    return parse_published(value)
 
 
 def main() -> None:

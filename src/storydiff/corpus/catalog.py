@@ -11,15 +11,18 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storydiff.corpus.store import Store, StoredArticle, StoryRow
 from storydiff.report.codec import iso_day
 from storydiff.report.registry import register, renderer
 from storydiff.report.safety import terminal_text, without_raw_controls
+
+if TYPE_CHECKING:  # the store brings the analysis with it: `storydiff stories` does not need it
+    from storydiff.corpus.store import Store, StoredArticle, StoryRow
 
 __all__ = [
     "CATALOG_SCHEMA",

