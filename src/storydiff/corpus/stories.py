@@ -35,14 +35,20 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.tokens import Doc, Span
 
-from storydiff.analysis.nlp import content_sentences, parse_many
 from storydiff.compare.embeddings import Embedder, default_embedder
 from storydiff.errors import InputError, SettingsError
 from storydiff.records import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+# The parser (storydiff.analysis.nlp, and spaCy with it) is imported by the functions that
+# parse or read a parse: the store imports this module for its records, and the web app the
+# store, so `storydiff serve` starts without loading spaCy.
 
 __all__ = [
     "ArticleFeatures",
@@ -473,6 +479,8 @@ def article_features(
     if len(given) != len(articles):
         raise InputError(f"{len(articles)} articles but {len(given)} parsed documents", stage="stories")
     published = [_published(a) for a in articles]  # refuse a bad date before the slow work
+    from storydiff.analysis.nlp import parse_many
+
     fresh = iter(parse_many(a.text for a, d in zip(articles, given, strict=True) if d is None))
     parsed = [d if d is not None else next(fresh) for d in given]
     leads = [_lead_text(a, d, settings.lead_sentences) for a, d in zip(articles, parsed, strict=True)]
@@ -499,11 +507,17 @@ def _lead_text(article: Article, doc: Doc, n: int) -> str:
     return " ".join(sentences) or article.text[:LEAD_FALLBACK_CHARS]
 
 
+def _sentences(doc: Doc) -> Iterable[Span]:
+    from storydiff.analysis.nlp import content_sentences
+
+    return content_sentences(doc)
+
+
 def _prose_sentences(doc: Doc) -> list[Span]:
     """Sentences with a verb and a few words: datelines, bylines, link lines and kickers are skipped."""
     return [
         s
-        for s in content_sentences(doc)
+        for s in _sentences(doc)
         if not _is_link_line(s)
         and sum(t.is_alpha for t in s) >= MIN_LEAD_WORDS
         and any(t.pos_ in {"VERB", "AUX"} for t in s)
@@ -517,7 +531,7 @@ def _is_link_line(sent: Span) -> bool:
 def entity_keys(doc: Doc) -> tuple[str, ...]:
     """The distinct entity keys of a parsed article: lower-cased names, people by surname."""
     keys: dict[str, None] = {}
-    links = [s for s in content_sentences(doc) if _is_link_line(s)]
+    links = [s for s in _sentences(doc) if _is_link_line(s)]
     for ent in doc.ents:
         # a link line names its outlet and the URL's words, not the event
         if ent.label_ not in ENTITY_LABELS or any(s.start <= ent.start < s.end for s in links):
@@ -534,7 +548,7 @@ def entity_keys(doc: Doc) -> tuple[str, ...]:
 def lemma_keys(doc: Doc) -> tuple[tuple[str, int], ...]:
     """The content lemmas of a parsed article (nouns, names, verbs, numbers), prefixed ``w:``, with counts."""
     keys: Counter[str] = Counter()
-    for sent in content_sentences(doc):
+    for sent in _sentences(doc):
         if _is_link_line(sent):
             continue
         for tok in sent:

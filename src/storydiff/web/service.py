@@ -17,11 +17,10 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from starlette.exceptions import HTTPException
 
-from storydiff.corpus.ingest import IngestSummary, ingest, story_report
 from storydiff.corpus.search import StorySearch, query_terms
 from storydiff.corpus.store import Store, StoredArticle, StoryRow, open_store
 from storydiff.errors import (
@@ -40,10 +39,15 @@ from storydiff.inputs.sources import (
     iso_date,
     unique_id,
 )
-from storydiff.pipeline import compare_articles
 from storydiff.records import Article, Rejection, Report
 from storydiff.web.safefetch import check_url, make_safe_client, safe_fetch
 from storydiff.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from storydiff.corpus.ingest import IngestSummary
+
+# The corpus ingest and the pipeline (spaCy, the models) are imported by the calls that use
+# them: the app starts, and lists stories, without loading them.
 
 __all__ = [
     "ANALYSIS_LOCK",
@@ -111,6 +115,8 @@ def story_or_404(store: Store, story_id: str, *, hint: str) -> tuple[StoryRow, R
         row = store.story(story_id)
     except StoreError:
         raise HTTPException(404, f"there is no story {story_id!r} in this corpus; {hint}") from None
+    from storydiff.corpus.ingest import story_report
+
     if row.report_made is not None:
         return row, story_report(store, story_id)  # the stored report
     with ANALYSIS_LOCK:  # changed since (merged, split): made now, with the models
@@ -308,6 +314,8 @@ def _with_id(article: Article, article_id: str) -> Article:
 
 def compare_submitted(inputs: Sequence[Submitted], web: WebSettings) -> Report:
     """Read the inputs and compare them, without touching the corpus: the compare page and API."""
+    from storydiff.pipeline import compare_articles
+
     articles = load_submitted(inputs, web)
     with ANALYSIS_LOCK:
         return compare_articles(articles)
@@ -333,6 +341,8 @@ def ingest_url(url: str, store: Store, web: WebSettings) -> IngestResult:
     other unusable item. The analysis lock is taken only once the downloads
     are done: a slow site must not hold up every comparison and story page.
     """
+    from storydiff.corpus.ingest import ingest
+
     check_url(url, web.policy)
     settings = web.fetch_settings()
     with make_safe_client(settings, web.policy) as client, Fetcher(settings, client) as fetcher:
