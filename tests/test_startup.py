@@ -40,6 +40,8 @@ def _loaded_after(statements: str) -> list[str]:
         "import storydiff.cli",  # every command's parser, `storydiff --help`
         "import storydiff.evaluation.bench",  # the bench's constants, which the CLI reads
         "import storydiff.corpus.catalog",  # `storydiff stories`
+        # `storydiff serve`: the app, its store and its story pages
+        "import storydiff.web.app as a, storydiff.web.settings as w; a.create_app(w.WebSettings(db=':memory:'))",
     ],
 )
 def test_importing_loads_no_model_library(statements: str) -> None:
