@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +25,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -39,7 +37,6 @@ from storydiff.inputs.harvest import HarvestItem, harvest
 from storydiff.records import Article, Document, Rejection
 from storydiff.settings import Settings
 from storydiff.web import AddressPolicy, WebSettings
-from storydiff.web.app import create_app
 from storydiff.web.service import ANALYSIS_LOCK
 from test_web import error_of, live_server
 
@@ -479,37 +476,12 @@ def test_a_feed_with_a_public_doctype_and_no_inline_dtd_is_still_a_feed(tmp_path
 # --------------------------------------------------------------------------- the web app
 
 
-@contextlib.contextmanager
-def app_on(host: str, web: WebSettings) -> Iterator[str]:
-    """The real app served by uvicorn on a free port of ``host`` (test_web's live_server binds 127.0.0.1)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind((host, 0))
-    except OSError:
-        sock.close()
-        pytest.skip(f"cannot listen on {host} (only Linux routes all of 127/8 to loopback)")
-    server = uvicorn.Server(uvicorn.Config(create_app(web), log_config=None, lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the web server did not start")
-            time.sleep(0.02)
-        yield f"http://{host}:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join()
-        sock.close()
-
-
 def test_a_server_on_another_loopback_address_answers_to_it(tmp_path: Path) -> None:
     db = tmp_path / "news.db"
     open_store(db).close()
     # `storydiff serve --host 127.0.0.2` once answered 400 to every request: only 127.0.0.1 was "this machine"
     with (
-        app_on("127.0.0.2", WebSettings(db=str(db), host="127.0.0.2")) as url,
+        live_server(WebSettings(db=str(db), host="127.0.0.2"), "127.0.0.2") as url,
         httpx.Client(base_url=url) as client,
     ):
         assert client.get("/api/stories").status_code == 200

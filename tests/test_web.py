@@ -44,10 +44,18 @@ START_TIMEOUT = 10.0
 
 
 @contextlib.contextmanager
-def live_server(web: WebSettings) -> Iterator[str]:
-    """The real app served by uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL."""
+def live_server(web: WebSettings, host: str = "127.0.0.1") -> Iterator[str]:
+    """The real app served by uvicorn on a free port of ``host``, in a thread; yields its base URL.
+
+    A loopback address other than 127.0.0.1 that this system cannot listen on skips the test
+    (only Linux routes all of 127/8 to loopback).
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
+    try:
+        sock.bind((host, 0))
+    except OSError:
+        sock.close()
+        pytest.skip(f"cannot listen on {host} (only Linux routes all of 127/8 to loopback)")
     port = sock.getsockname()[1]
     # log_config=None: uvicorn leaves the logging setup (pytest's capture) alone
     server = uvicorn.Server(uvicorn.Config(create_app(web), log_config=None, lifespan="off"))
@@ -59,7 +67,7 @@ def live_server(web: WebSettings) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the web server did not start")
             time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join()
