@@ -370,6 +370,7 @@ def test_a_store_with_stories_is_indexed_when_migrated(tmp_path: Path) -> None:
     # the database as the version before the search index left it (and the later migrations)
     db = sqlite3.connect(path)
     for statement in (
+        "ALTER TABLE stories DROP COLUMN report_version",
         "DROP TABLE sentence_vectors",
         "DROP TABLE story_search_fts",
         "DROP TABLE story_search",
@@ -394,6 +395,7 @@ def test_a_postgresql_store_with_stories_is_indexed_when_migrated(postgres_url: 
     with open_store(url) as s:
         add_stories(s, STORIES)
     with psycopg.connect(url, autocommit=True) as db:
+        db.execute("ALTER TABLE stories DROP COLUMN report_version")
         db.execute("DROP TABLE sentence_vectors")
         db.execute("DROP TABLE story_search")
         db.execute("DROP INDEX stories_updated")

@@ -270,8 +270,12 @@ def test_stories_membership_reports_and_staleness(store: Store):
     assert (row.articles, row.outlets, row.origins, row.conflicts) == (2, 1, 2, None)
     assert (row.first_published, row.last_published, row.title) == ("2024-03-01", "2024-03-02", "Report 1")
     assert store.stale_stories() == ["story-1", "story-2"]
-    store.save_report("story-1", '{"schema": "x"}', 3)
+    store.save_report("story-1", '{"schema": "x"}', 3, version="3:abc")
     assert store.report("story-1") == '{"schema": "x"}'
+    assert store.report("story-1", "3:abc") == '{"schema": "x"}'
+    # made by another comparison or scorer: stale for this one, to be made again
+    assert store.report("story-1", "4:abc") is None
+    assert store.story("story-1").report_version == "3:abc"
     assert store.story("story-1").conflicts == 3
     assert store.stale_stories() == ["story-2"]
     assert [s.id for s in store.story_states()] == ["story-1", "story-2"]

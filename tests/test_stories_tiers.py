@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storydiff.compare import compare_analyses
+from storydiff.compare import compare_analyses, report_version
 from storydiff.compare.embeddings import default_embedder
 from storydiff.corpus.ingest import ingest, report_task, story_report
 from storydiff.corpus.store import Store
@@ -120,3 +120,21 @@ def test_a_story_of_one_origin_is_reported_on_request(store: Store, tmp_path: Pa
     assert made == from_scratch(store, row.id)
     assert store.report(row.id) == made  # stored: the next request reads it
     assert store.sentence_vector_count() == 1
+
+
+def test_a_report_made_by_another_comparison_is_made_again(store: Store) -> None:
+    # a corpus upgraded to a new comparison or scorer shows no findings of the old one
+    ingest([str(DUMP)], store)
+    row = next(r for r in store.stories() if r.report_made is not None)
+    fresh = store.report(row.id)
+    assert fresh is not None
+    assert row.report_version == report_version()
+    old = json.loads(fresh)
+    old["articles"][0]["title"] = "A title the old comparison showed"
+    store.save_report(row.id, json.dumps(old), 99, version="0:old")
+    assert store.report(row.id, report_version()) is None
+    remade = render_json(story_report(store, row.id))
+    assert "A title the old comparison showed" not in remade
+    assert remade == fresh  # made again, not the old one
+    assert store.story(row.id).report_version == report_version()
+    assert store.story(row.id).conflicts != 99

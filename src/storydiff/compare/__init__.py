@@ -36,7 +36,18 @@ from storydiff.compare.pairs import Pair
 from storydiff.compare.scorer import PairScorer, load_scorer
 from storydiff.records import Analysis, Finding
 
-__all__ = ["Comparison", "candidate_pairs", "compare_analyses"]
+__all__ = ["COMPARE_VERSION", "Comparison", "candidate_pairs", "compare_analyses", "report_version"]
+
+# The version of what the comparison makes of the same analyses: raise it with any change to
+# candidates, features, findings or their names. A stored story report made under another
+# version (or another scorer) is made again when it is next read.
+COMPARE_VERSION = 3
+
+
+def report_version(scorer: PairScorer | None = None) -> str:
+    """What a stored story report must have been made with to be reused: this comparison and scorer."""
+    return f"{COMPARE_VERSION}:{(scorer or load_scorer()).fingerprint()}"
+
 
 # Conflict kinds in the order their findings are listed (the most specific first, so a
 # numeric conflict is kept over a polarity one on the same two sentences).

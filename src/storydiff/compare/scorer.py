@@ -16,6 +16,7 @@ gold (see the README's "Measured quality"): nothing is tuned at run time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -70,6 +71,10 @@ class PairScorer:
             return np.zeros(0)
         a, b = self.calibration
         return sigmoid(a * self.logit(x) + b)
+
+    def fingerprint(self) -> str:
+        """A short hash of the fitted values: two scorers with the same one score alike."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:16]
 
     def to_json(self) -> str:
         """The scorer as the JSON of ``scorer.json``."""

@@ -36,7 +36,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from storydiff.analysis.nlp import parse_many
-from storydiff.compare import compare_analyses
+from storydiff.compare import compare_analyses, report_version
 from storydiff.compare.context import sentence_vectors
 from storydiff.compare.embeddings import Embedder, default_embedder
 from storydiff.corpus.dedup import NearDuplicateIndex, content_hash, minhash, minhash_to_bytes, normalize_url
@@ -651,7 +651,7 @@ def _save_story_report(store: Store, report: Report, vectors: StoryVectors) -> N
     assert report.story is not None
     if vectors.made:
         store.save_sentence_vectors(vectors.model, {int(k): v for k, v in vectors.made.items()})
-    store.save_report(report.story, render_json(report), len(report.conflicts))
+    store.save_report(report.story, render_json(report), len(report.conflicts), report_version())
 
 
 def make_story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
@@ -669,14 +669,18 @@ def make_story_report(store: Store, story_id: str, embedder: Embedder | None = N
 def story_report(store: Store, story_id: str, embedder: Embedder | None = None) -> Report:
     """A story's report: the stored one, or made now (and stored) when the story changed since.
 
+    A report stored by another version of the comparison or another scorer
+    (:func:`storydiff.compare.report_version`) is made again too.
+
     A story of one origin gets its report here, on first request (the ingest
     leaves it: see :func:`refresh_reports`).
     """
-    stored = store.report(story_id)
+    version = report_version()
+    stored = store.report(story_id, version)
     if stored is not None:
         return report_from_dict(json.loads(stored))
     report = make_story_report(store, story_id, embedder)
-    store.save_report(story_id, render_json(report), len(report.conflicts))
+    store.save_report(story_id, render_json(report), len(report.conflicts), version)
     return report
 
 

@@ -238,6 +238,11 @@ MIGRATIONS: tuple[str | Migration, ...] = (
     );
     """,
     # --- end tiered ingest ---
+    # 5: what made each stored story report (the comparison's version and its scorer): a report
+    # made by another is made again when read, so an upgrade never shows stale findings
+    """
+    ALTER TABLE stories ADD COLUMN report_version TEXT;
+    """,
 )
 
 
@@ -287,6 +292,7 @@ class StoryRow:
     created: str
     updated: str
     report_made: str | None
+    report_version: str | None = None  # what made the stored report (compare.report_version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,7 +532,7 @@ _RUN_COLUMNS = "id, started, finished, sources, status, new, duplicate, rejected
 _ARTICLE_COLUMNS = "id, url, source, path, title, outlet, published, author, language, text, origin, ingested"
 _STORY_COLUMNS = (
     "s.id, s.title, s.articles, s.outlets, s.origins, s.conflicts, s.first_published, s.last_published, "
-    "s.created, s.updated, s.report_made"
+    "s.created, s.updated, s.report_made, s.report_version"
 )
 # most recently updated first; undated stories after dated ones updated at the same time
 _OUTLET_NAMES = "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
@@ -1140,7 +1146,7 @@ class Store:
         """One story; :class:`StoreError` naming the fix when there is none by that id."""
         rows = self._db.execute(
             "SELECT id, title, articles, outlets, origins, conflicts, first_published, last_published, "
-            "created, updated, report_made FROM stories WHERE id = ?",
+            "created, updated, report_made, report_version FROM stories WHERE id = ?",
             (story_id,),
         )
         if not rows:
@@ -1175,19 +1181,27 @@ class Store:
             str(r[0]) for r in self._db.execute("SELECT id FROM stories WHERE report IS NULL ORDER BY id")
         ]
 
-    def save_report(self, story_id: str, report_json: str, conflicts: int) -> None:
-        """Store a story's report (the JSON of :func:`storydiff.report.codec.render_json`)."""
+    def save_report(
+        self, story_id: str, report_json: str, conflicts: int, version: str | None = None
+    ) -> None:
+        """Store a story's report (the JSON of :func:`storydiff.report.codec.render_json`).
+
+        ``version`` names what made it (:func:`storydiff.compare.report_version`).
+        """
         with self._write():
             self._db.execute(
-                "UPDATE stories SET report = ?, report_made = ?, conflicts = ? WHERE id = ?",
-                (report_json, _now(), conflicts, story_id),
+                "UPDATE stories SET report = ?, report_made = ?, conflicts = ?, report_version = ? "
+                "WHERE id = ?",
+                (report_json, _now(), conflicts, version, story_id),
             )
 
-    def report(self, story_id: str) -> str | None:
-        """A story's stored report JSON, ``None`` when it is stale."""
+    def report(self, story_id: str, version: str | None = None) -> str | None:
+        """A story's stored report JSON; ``None`` when it is stale or, given ``version``, made by another."""
         self.story(story_id)
-        rows = self._db.execute("SELECT report FROM stories WHERE id = ?", (story_id,))
-        return rows[0][0] if rows else None
+        rows = self._db.execute("SELECT report, report_version FROM stories WHERE id = ?", (story_id,))
+        if not rows or (version is not None and rows[0][1] != version):
+            return None
+        return rows[0][0]
 
     # --- tiered ingest (issue 12): stored sentence embeddings and deep-tier stories ---------
 

@@ -115,9 +115,10 @@ def story_or_404(store: Store, story_id: str, *, hint: str) -> tuple[StoryRow, R
         row = store.story(story_id)
     except StoreError:
         raise HTTPException(404, f"there is no story {story_id!r} in this corpus; {hint}") from None
+    from storydiff.compare import report_version
     from storydiff.corpus.ingest import story_report
 
-    if row.report_made is not None:
+    if row.report_made is not None and row.report_version == report_version():
         return row, story_report(store, story_id)  # the stored report
     with ANALYSIS_LOCK:  # changed since (merged, split): made now, with the models
         return row, story_report(store, story_id)
