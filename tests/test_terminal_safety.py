@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from storydiff.cli import cli
+from storydiff.compare import report_version
 from storydiff.corpus.store import open_store
 from storydiff.corpus.stories import StoryState
 from storydiff.records import Article, Document, Finding, Report, Statement
@@ -69,7 +70,8 @@ def db(tmp_path: Path) -> str:
         store.finish_run(run, "done")
         state = StoryState("story-1", (str(stored),), (), (), "0999-01-01", "0999-01-01")
         store.save_stories([state])
-        store.save_report("story-1", render_json(report), 0)
+        # stored by this version of the comparison, so it is read back as it is
+        store.save_report("story-1", render_json(report), 0, report_version())
     return path
 
 
