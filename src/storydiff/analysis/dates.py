@@ -1,19 +1,24 @@
 """Dates in text, resolved against the article's publication date.
 
-spaCy finds the DATE expressions; each is resolved to a calendar day with
-dateparser, except weekdays, which news writing uses for the current week:
+spaCy finds the DATE expressions; each is resolved to a calendar day, except
+weekdays, which news writing uses for the current week:
 "Friday" in a report published on Friday 1 April is 1 April, and "Tuesday" is
 the Tuesday just before. Vague expressions ("last week", "recently", "for
 years") carry no comparable day and are skipped.
+
+The common absolute forms ("March 5, 2012", "the 5th of March", "2012-03-05")
+are read here, as dateparser reads them; anything else goes to dateparser,
+imported only then: importing it and its first parse cost more than a second of
+every cold start (issue 12).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from functools import lru_cache
 
-import dateparser
 from spacy.tokens import Doc, Span
 
 from storydiff.analysis.nlp import doc_index
@@ -91,14 +96,86 @@ def _day_of(mention: str, published: dt.date) -> tuple[dt.date, str] | None:
     return parsed, granularity
 
 
+# The month each name and abbreviation stands for ("sept" too, as news writes it).
+MONTH_NUMBERS = {name: 1 + [m[:3] for m in MONTHS[:12]].index(name[:3]) for name in MONTHS}
+# The parts of the forms the fast path reads, in text whose spaces are single ASCII ones; longest
+# names first, so that "march" is not read as "mar".
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>[0-9]{4})"  # four digits: dateparser reads two as 19xx or 20xx by its own rules
+_COMMA = r"(?: ?, ?| )"
+_COMMA_YEAR = rf"(?:{_COMMA}{_YEAR})?"
+# dateparser passes over a weekday named with a day of the month, right or wrong; with a month
+# alone it moves to that weekday, so the forms without a day take none.
+_WEEKDAY = rf"(?:(?:{'|'.join(WEEKDAYS)}){_COMMA})?"
+# The absolute forms of English news writing, each read in full or not at all; dateparser reads
+# the numeric ones month first, as in American writing.
+FAST_FORMS = tuple(
+    re.compile(form, re.IGNORECASE | re.ASCII)
+    for form in (
+        rf"{_WEEKDAY}{_MONTH} {_DAY}{_COMMA_YEAR}",  # March 5, 2012 / Mar. 5 / Sept 5th
+        rf"{_WEEKDAY}(?:the )?{_DAY} (?:of )?{_MONTH}{_COMMA_YEAR}",  # 5 March 2012 / the 5th of March
+        rf"{_MONTH}{_COMMA_YEAR}",  # March 2012 / March
+        _YEAR,
+        rf"{_YEAR}-(?P<month>[0-9]{{2}})-(?P<day>[0-9]{{2}})",  # 2012-03-05
+        rf"(?P<month>[0-9]{{1,2}}) ?/ ?(?P<day>[0-9]{{1,2}}) ?/ ?{_YEAR}",  # 03/05/2012
+    )
+)
+# dateparser's settings: a month without a day is its first day.
+DATEPARSER_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> dt.date | None:
-    result = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False},
-    )
+    """The day ``text`` names, read by :func:`_read_fast` or else by dateparser."""
+    found = _read_fast(text, dt.date.today())
+    if found is not None:
+        return found
+    import dateparser  # only here: importing it costs a second of every cold start
+
+    result = dateparser.parse(text, languages=["en"], settings=DATEPARSER_SETTINGS)
     return result.date() if result else None
+
+
+def _read_fast(text: str, today: dt.date) -> dt.date | None:
+    """The day one of :data:`FAST_FORMS` names, as dateparser would give it; None to leave it to dateparser.
+
+    What the text leaves out comes from ``today`` as in dateparser: the year and
+    month are today's, the day is the first. A day that does not exist
+    ("February 30") is left to dateparser too, which says so in its own way.
+    """
+    text = " ".join(text.split())  # dateparser reads any run of white space as one space
+    for form in FAST_FORMS:
+        match = form.fullmatch(text)
+        if match is not None:
+            break
+    else:
+        return None
+    parts = match.groupdict()
+    month = parts.get("month")
+    if month is None:
+        number = today.month
+    elif month.isdigit():
+        number = int(month)
+    else:
+        number = MONTH_NUMBERS[month.lower()]
+    day = int(parts["day"]) if parts.get("day") else 1
+    year = int(parts["year"]) if parts.get("year") else today.year
+    if parts.get("year") is None and (number, day) == (2, 29):
+        year = _nearest_leap_year(year)
+    try:
+        return dt.date(year, number, day)
+    except ValueError:
+        return None
+
+
+def _nearest_leap_year(year: int) -> int:
+    """The leap year dateparser puts "29 February" in without a year: the closest, the earlier on a tie."""
+    if calendar.isleap(year):
+        return year
+    after = next(y for y in range(year + 1, year + 9) if calendar.isleap(y))
+    before = next(y for y in range(year - 1, year - 9, -1) if calendar.isleap(y))
+    return after if after - year < year - before else before
 
 
 def resolve_date(mention: str, published: dt.date) -> tuple[str, str] | None:
