@@ -20,6 +20,7 @@ from storydiff.compare.embeddings import default_embedder
 from storydiff.compare.features import FEATURES, feature_matrix
 from storydiff.compare.pairs import Pair
 from storydiff.compare.scorer import SCORER_ENV, PairScorer, fit_logistic, fit_platt, load_scorer
+from storydiff.compare.thresholds import AGREEMENT_MIN_SIM
 from storydiff.errors import ModelError
 from storydiff.pipeline import analyze_articles
 from storydiff.records import Analysis, Article
@@ -215,6 +216,28 @@ def test_quoted_figure_against_the_reports_own_figure() -> None:
     numeric = [f for f in found.conflicts if f.kind == "numeric"]
     assert len(numeric) == 1
     assert {s.speaker for s in numeric[0].statements} == {"Petra Skov", None}
+
+
+def test_an_agreement_holds_only_sentences_that_all_paraphrase_each_other() -> None:
+    # a chain: each sentence is close to the next, the first and the last are not
+    chain = (
+        "A fire broke out at the Korvin chemical plant in Dessa on Monday night.",
+        "The fire at the Korvin chemical plant in Dessa forced residents to leave their homes on Monday night.",
+        "The fire forced residents of Dessa to leave their homes, and they were told to keep their windows shut.",
+        "Dessa's residents were told to keep their windows shut and stay indoors.",
+    )
+    vectors = default_embedder().encode(list(chain))
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = vectors @ vectors.T
+    assert all(sims[i, i + 1] >= AGREEMENT_MIN_SIM + 0.03 for i in range(3))  # the links hold
+    assert sims[0, 3] < AGREEMENT_MIN_SIM - 0.1  # the ends do not
+    found = compare_analyses(_analyses(*chain), default_embedder())
+    assert found.agreements
+    position = {t: i for i, t in enumerate(chain)}
+    for f in found.agreements:
+        members = [position[s.text] for s in f.statements]
+        assert all(sims[i, j] >= AGREEMENT_MIN_SIM for i in members for j in members), members
+    assert not any({0, 3} <= {position[s.text] for s in f.statements} for f in found.agreements)
 
 
 def test_unique_fact_is_reported_for_its_report() -> None:

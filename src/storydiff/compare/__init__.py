@@ -41,7 +41,7 @@ __all__ = ["COMPARE_VERSION", "Comparison", "candidate_pairs", "compare_analyses
 # The version of what the comparison makes of the same analyses: raise it with any change to
 # candidates, features, findings or their names. A stored story report made under another
 # version (or another scorer) is made again when it is next read.
-COMPARE_VERSION = 3
+COMPARE_VERSION = 4
 
 
 def report_version(scorer: PairScorer | None = None) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from storydiff.compare.context import Context
-from storydiff.compare.findings import components
 from storydiff.compare.thresholds import AGREEMENT_MIN_SIM, UNIQUE_MAX_SIM, UNIQUE_MIN_TOKENS
 from storydiff.records import Claim, Finding, Sentence, Statement
 
@@ -53,12 +52,10 @@ def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[
                 pair = frozenset({(sx.article, sx.start), (sy.article, sy.start)})
                 if pair not in disputed and _content_words(sx) & _content_words(sy):
                     edges.append((sx, sy, float(sims[i, j])))
-    nodes = list(dict.fromkeys(s for e in edges for s in e[:2]))
-    position = {s: k for k, s in enumerate(nodes)}
     found: list[Finding] = []
-    for group in components(len(nodes), [(position[a], position[b]) for a, b, _ in edges]):
-        members = sorted((nodes[k] for k in group), key=lambda s: (s.article, s.start))
-        sims_in = [sim for a, b, sim in edges if a in members and b in members]
+    for group in _paraphrase_groups(edges, ctx, disputed):
+        members = sorted(group, key=lambda s: (s.article, s.start))
+        sims_in = [ctx.sim(a, b) for a, b in itertools.combinations(members, 2)]
         shared = set.intersection(*(_content_words(s) for s in members))
         outlets = ", ".join(dict.fromkeys(ctx.name(s.article) for s in members))
         # named by the shortest member whose main clause has a subject
@@ -76,6 +73,37 @@ def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[
             )
         )
     return found
+
+
+def _paraphrase_groups(
+    edges: Sequence[tuple[Sentence, Sentence, float]],
+    ctx: Context,
+    disputed: set[frozenset[tuple[str, int]]],
+) -> list[list[Sentence]]:
+    """Groups of sentences every two of which paraphrase each other.
+
+    Complete linkage: the closest pairs are joined first, and two groups merge
+    only when every sentence of one is a close paraphrase of every sentence of
+    the other and no two of them are disputed. Chaining instead (A like B, B
+    like C, so A with C) grew groups of dozens of sentences that share a story
+    but not a statement, and called them one statement in paraphrase.
+    """
+    group_of: dict[Sentence, list[Sentence]] = {}
+    for a, b, _ in sorted(edges, key=lambda e: -e[2]):
+        ga, gb = group_of.get(a, [a]), group_of.get(b, [b])
+        if ga is gb:
+            continue
+        if any(
+            ctx.sim(x, y) < AGREEMENT_MIN_SIM
+            or frozenset({(x.article, x.start), (y.article, y.start)}) in disputed
+            for x in ga
+            for y in gb
+        ):
+            continue
+        merged = ga + gb
+        for s in merged:
+            group_of[s] = merged
+    return list({id(g): g for g in group_of.values()}.values())
 
 
 def unique(ctx: Context, used: set[tuple[str, int]]) -> list[Finding]:
