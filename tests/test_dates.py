@@ -31,6 +31,10 @@ CASES = [
     # a month with its year, and a bare year
     ("March 2019", ("2019-03-01", "month")),
     ("1998", ("1998-01-01", "year")),
+    # dates written all in figures name their day, not just their year
+    ("2019-03-04", ("2019-03-04", "day")),
+    ("on 2019-11-30", ("2019-11-30", "day")),
+    ("03/04/2019", ("2019-03-04", "day")),
     # vague spans name no day
     ("last week", None),
     ("for years", None),

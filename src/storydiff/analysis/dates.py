@@ -44,6 +44,8 @@ VAGUE = re.compile(
     r"ago|past|ongoing|century|era|times?|annual|daily|weekly|monthly|quarter)\b",
     re.IGNORECASE,
 )
+# Dates written all in figures name their month and day: 2012-03-05, 3/5/2012.
+NUMERIC_DAY = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})\b")
 # A leap year, so that "29 February" resolves when the year is unknown.
 _NO_YEAR_BASE = dt.date(2000, 7, 1)
 RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
@@ -59,8 +61,9 @@ def _day_of(mention: str, published: dt.date) -> tuple[dt.date, str] | None:
     for word, shift in RELATIVE_DAYS.items():
         if word in words:
             return published + dt.timedelta(days=shift), "day"
-    has_month = any(w in MONTHS for w in words)
-    has_day_number = any(w.isdigit() and 1 <= int(w) <= 31 and len(w) <= 2 for w in words)
+    numeric_day = NUMERIC_DAY.search(mention) is not None
+    has_month = numeric_day or any(w in MONTHS for w in words)
+    has_day_number = numeric_day or any(w.isdigit() and 1 <= int(w) <= 31 and len(w) <= 2 for w in words)
     has_year = any(w.isdigit() and len(w) == 4 for w in words)
     weekday = next((w for w in words if w in WEEKDAYS), None)
     if weekday and not has_month:
