@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from storydiff.compare.embeddings import (
     DIM,
     MODEL_ID,
+    THREADS_ENV,
     OnnxMiniLMEmbedder,
     TorchMiniLMEmbedder,
     default_embedder,
@@ -166,3 +169,32 @@ def test_embedders_name_their_model_for_stored_vectors() -> None:
 
     assert embedding_model(TorchMiniLMEmbedder()) == embedding_model(OnnxMiniLMEmbedder()) == MODEL_ID
     assert embedding_model(OnnxMiniLMEmbedder(precision="int8")) == f"{MODEL_ID}-int8"
+
+
+def _threading(embedder: OnnxMiniLMEmbedder) -> tuple[int, str]:
+    """The session's thread count and whether its idle threads spin, as onnxruntime holds them."""
+    options = embedder._session.get_session_options()
+    return options.intra_op_num_threads, options.get_session_config_entry("session.intra_op.allow_spinning")
+
+
+def test_a_worker_uses_its_share_of_the_cores_and_a_lone_process_all(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    assert _threading(OnnxMiniLMEmbedder(cache_dir=built)) == (0, "0")  # every core
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert _threading(OnnxMiniLMEmbedder(cache_dir=built)) == (1, "0")  # a worker's share
+    monkeypatch.setenv(THREADS_ENV, "many")  # not a count: as if unset
+    assert _threading(OnnxMiniLMEmbedder(cache_dir=built)) == (0, "0")
+    assert _threading(OnnxMiniLMEmbedder(cache_dir=built, threads=2)) == (2, "0")
+
+
+def test_limiting_a_workers_threads_does_not_import_torch() -> None:
+    probe = (
+        "import os, sys\n"
+        "from storydiff.corpus.ingest import limit_threads\n"
+        "limit_threads(1)\n"
+        f"print(os.environ[{THREADS_ENV!r}], os.environ['OMP_NUM_THREADS'], 'torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1", "False"]

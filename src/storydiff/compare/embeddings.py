@@ -38,6 +38,7 @@ __all__ = [
     "DIM",
     "EMBEDDERS",
     "EMBEDDER_ENV",
+    "THREADS_ENV",
     "Embedder",
     "OnnxMiniLMEmbedder",
     "TorchMiniLMEmbedder",
@@ -50,6 +51,10 @@ DIM = 384
 # Names the embedder default_embedder() gives (see EMBEDDERS).
 EMBEDDER_ENV = "STORYDIFF_EMBEDDER"
 DEFAULT_EMBEDDER = "onnx"
+# Set in a worker process to its share of the cores (see corpus.ingest.limit_threads): the
+# sentence model then runs on that many threads instead of one per core, so N workers on N
+# cores do not run N x N threads.
+THREADS_ENV = "STORYDIFF_THREADS"
 # Tokens per sentence the model reads, as sentence-transformers does when the
 # package's sentence_bert_config.json does not say (it says 256).
 DEFAULT_MAX_TOKENS = 256
@@ -88,7 +93,7 @@ class OnnxMiniLMEmbedder:
         *,
         precision: str = "fp32",
         cache_dir: Path | None = None,
-        threads: int = 0,
+        threads: int | None = None,
         batch_size: int | None = None,
     ) -> None:
         try:
@@ -107,7 +112,8 @@ class OnnxMiniLMEmbedder:
         self._tokenizer.no_padding()  # each batch is padded to its own longest sentence
         self._tokenizer.enable_truncation(max_length=_max_tokens(source))
         self._ort = onnxruntime
-        self._threads = threads
+        # threads: given, or the worker's share from $STORYDIFF_THREADS, else 0 (every core)
+        self._threads = (threads if threads is not None else _threads_from_env()) or 0
         self._batch_size = batch_size or (INT8_BATCH if precision == "int8" else ONNX_BATCH)
         # the float graph gives torch's vectors exactly, so stored embeddings of either are one
         # model's; int8 vectors differ and are stored apart (corpus/ingest.embedding_model)
@@ -127,7 +133,9 @@ class OnnxMiniLMEmbedder:
         options = self._ort.SessionOptions()
         options.intra_op_num_threads = self._threads
         options.log_severity_level = 3  # errors only: no shape-inference notes on stderr
-        # idle threads sleep instead of spinning: the CPUs are shared with spaCy (and other work)
+        # idle threads sleep instead of spinning: the CPUs are shared with spaCy (and other work).
+        # Spinning halved a lone encode on a quiet machine (37 sentences: 0.43 s, not 0.75 s)
+        # but made a whole cold compare 0.5 s slower with one other busy process beside it.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = self._ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
@@ -215,6 +223,12 @@ def make_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
 def default_embedder() -> Embedder:
     """The shared embedder named by ``$STORYDIFF_EMBEDDER`` (default ``onnx``), loaded on first use."""
     return make_embedder(os.environ.get(EMBEDDER_ENV) or DEFAULT_EMBEDDER)
+
+
+def _threads_from_env() -> int | None:
+    """The thread share named by ``$STORYDIFF_THREADS``, or None when unset or not a count."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _max_tokens(source: Path) -> int:

@@ -25,6 +25,7 @@ import functools
 import itertools
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import AbstractContextManager
@@ -277,15 +278,20 @@ class DaskAnalyzer:
 def limit_threads(threads: int) -> None:
     """Cap the math libraries' threads in a worker process (its share of the cores).
 
-    torch and BLAS start one thread per core in every process; N workers on N
-    cores would then run N x N threads and lose to one process (measured: story
-    reports took 1.7x longer on 2 workers than in 1 process on 2 cores).
+    onnxruntime, torch and BLAS start one thread per core in every process; N
+    workers on N cores would then run N x N threads and lose to one process
+    (measured: story reports took 1.7x longer on 2 workers than in 1 process on
+    2 cores). The sentence model reads its share from ``$STORYDIFF_THREADS``.
     """
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    import torch
+    from storydiff.compare.embeddings import THREADS_ENV
 
-    torch.set_num_threads(threads)
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", THREADS_ENV):
+        os.environ[name] = str(threads)
+    # PyTorch reads OMP_NUM_THREADS when it is imported; one imported already is told directly
+    # (importing it here would cost every worker seconds and memory it may never use)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(threads)
 
 
 def default_workers() -> int:
