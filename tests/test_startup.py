@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -22,9 +24,9 @@ print(json.dumps([m for m in sys.argv[2:] if m in sys.modules]))
 """
 
 
-def _loaded_after(statements: str) -> list[str]:
+def _loaded_after(statements: str, modules: Sequence[str] = HEAVY_MODULES) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, statements, *HEAVY_MODULES],
+        [sys.executable, "-c", PROBE, statements, *modules],
         capture_output=True,
         text=True,
         check=True,
@@ -46,6 +48,22 @@ def _loaded_after(statements: str) -> list[str]:
 )
 def test_importing_loads_no_model_library(statements: str) -> None:
     assert _loaded_after(statements) == []
+
+
+# What `storydiff serve` does not need before a request asks for it: numpy comes with the story
+# clusterer and the comparison, httpx with fetching a URL, dateparser with reading a page,
+# jinja2 with the first page, rich with printing to a terminal (which the web app never does).
+NOT_AT_SERVE = ("numpy", "httpx", "dateparser", "jinja2", "rich", "spacy", "torch", "onnxruntime")
+
+
+def test_serve_starts_without_numpy_or_httpx(tmp_path: Path) -> None:
+    # what the bench's start-up probe times: the app created on a corpus file, as `storydiff serve` does
+    db = tmp_path / "corpus.db"
+    statements = (
+        "from storydiff.web.app import create_app; from storydiff.web.settings import WebSettings; "
+        f"create_app(WebSettings(db={str(db)!r}))"
+    )
+    assert _loaded_after(statements, NOT_AT_SERVE) == []
 
 
 def test_a_public_name_is_imported_on_first_use() -> None:

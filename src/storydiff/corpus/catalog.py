@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from io import StringIO
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from storydiff.report.codec import iso_day
 from storydiff.report.registry import register, renderer
 from storydiff.report.safety import terminal_text, without_raw_controls
@@ -107,6 +103,10 @@ def _conflicts(row: StoryRow) -> str:
 @register("stories", "table")
 def render_catalog_table(stories: Sequence[ListedStory]) -> str:
     """The stories as a plain-text table: counts, conflicts, dates."""
+    from rich.console import Console  # here, not at the top: the web app never prints a table
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(show_edge=False, header_style="bold")
     for name, justify in (
         ("story", "left"),

@@ -50,15 +50,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from storydiff.corpus.search import SEARCH_CHARS, StorySearch, fts5_query, story_document, tsquery
-from storydiff.corpus.stories import ArticleFeatures, StoryState
 from storydiff.errors import StoreError
 from storydiff.records import Analysis, Article, Document
 from storydiff.report import codec
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from storydiff.corpus.stories import ArticleFeatures, StoryState
+
+# numpy and the story clusterer (which brings the comparison modules) are imported by the methods
+# that need them: opening a store, listing and reading stories, does not load them (issue 12).
 
 __all__ = [
     "MIGRATIONS",
@@ -877,6 +882,8 @@ class Store:
 
     def features(self, ids: Sequence[int]) -> list[ArticleFeatures]:
         """The stored clustering features of these articles, in the order given (failed ones left out)."""
+        from storydiff.corpus.stories import ArticleFeatures
+
         return self._stored_json("features", ArticleFeatures, ids)
 
     def _stored_json(self, column: str, cls: type[T], ids: Sequence[int]) -> list[T]:
@@ -920,6 +927,8 @@ class Store:
 
     def story_states(self) -> list[StoryState]:
         """The clusterer state of every story, in the order they were created."""
+        from storydiff.corpus.stories import StoryState
+
         rows = self._db.execute("SELECT state FROM stories ORDER BY created, id")
         return [codec.loads(StoryState, r[0]) for r in rows]
 
@@ -1207,6 +1216,8 @@ class Store:
 
     def save_sentence_vectors(self, model: str, vectors: Mapping[int, np.ndarray]) -> None:
         """Store the sentence embeddings of articles (article id -> one float32 row per sentence)."""
+        import numpy as np
+
         now = _now()
         with self._write():
             for article, matrix in vectors.items():
@@ -1222,6 +1233,8 @@ class Store:
 
     def sentence_vectors(self, model: str, ids: Sequence[int]) -> dict[int, np.ndarray]:
         """The stored sentence embeddings of these articles made by ``model`` (those that have them)."""
+        import numpy as np
+
         found: dict[int, np.ndarray] = {}
         for chunk in _chunks(list(ids)):
             marks = ", ".join("?" * len(chunk))

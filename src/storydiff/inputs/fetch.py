@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 
 from storydiff.errors import FetchError, InputTooLarge
+from storydiff.inputs.sizes import format_size, too_large_message
 from storydiff.settings import Settings
 
 __all__ = [
@@ -391,22 +392,6 @@ def make_client(settings: Settings) -> httpx.Client:
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
         },
     )
-
-
-def too_large_message(limit: int, size: int | None = None) -> str:
-    """The reason an input over the size limit is refused; ``size`` when it is known before reading."""
-    if size is None:
-        return f"is larger than the {format_size(limit)} limit; raise it with --max-size"
-    return f"is {format_size(size)}, over the {format_size(limit)} limit; raise it with --max-size"
-
-
-def format_size(size: int) -> str:
-    """A byte count as people read it: ``404 bytes``, ``1.5 kB``, ``5.0 MB``."""
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.1f} kB"
-    return f"{size} bytes"
 
 
 def _http_error_message(response: httpx.Response) -> str:

@@ -42,10 +42,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 from urllib.parse import urlsplit
-
-import httpx
 
 from storydiff.errors import (
     BinaryInput,
@@ -57,9 +55,17 @@ from storydiff.errors import (
     SettingsError,
     UnsupportedLanguage,
 )
-from storydiff.inputs.fetch import Fetcher, FetchResult, make_client, too_large_message
+from storydiff.inputs.sizes import too_large_message
 from storydiff.records import Article, Rejection
 from storydiff.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from storydiff.inputs.fetch import Fetcher, FetchResult, make_client
+
+# The fetcher (and httpx with it) is imported by the calls that fetch: reading files, and the
+# web app, do without it.
 
 __all__ = [
     "DIRECTORY_SUFFIXES",
@@ -270,6 +276,8 @@ def load_inputs(
     rejected: list[Rejection] = []
     used_ids: set[str] = set()
     seen: dict[object, str] = {}
+    from storydiff.inputs.fetch import Fetcher
+
     with contextlib.ExitStack() as stack:
         fetcher: Fetcher | None = None
         for source in sources:
@@ -317,6 +325,8 @@ def load_input(
         raise InputError(source.reason, input=source.input)
     if source.kind != "url":
         return _load_source(source, settings, fetcher=None, stdin=stdin)
+    from storydiff.inputs.fetch import Fetcher
+
     with Fetcher(settings, client) as fetcher:
         return _load_source(source, settings, fetcher=fetcher, stdin=stdin)
 
@@ -926,3 +936,12 @@ def _language_detector() -> Any:
         # max_input_length=None: we pass our own sample instead of the library's 80-character cut.
         _DETECTOR.append(LangDetector(LangDetectConfig(max_input_length=None)))
     return _DETECTOR[0]
+
+
+def __getattr__(name: str) -> Any:
+    """``make_client``, re-exported from :mod:`storydiff.inputs.fetch` on first use (it loads httpx)."""
+    if name == "make_client":
+        from storydiff.inputs.fetch import make_client
+
+        return make_client
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,15 +22,17 @@ import base64
 import hashlib
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup
 
 from storydiff.records import Report
 from storydiff.report.safety import visible
 from storydiff.report.text import plural
 from storydiff.report.view import report_view
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["render_html", "report_css", "template_environment"]
 
@@ -46,7 +48,10 @@ def template_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
     """A Jinja environment that finds the report templates after ``loaders``' own.
 
     The web app passes its page templates, which include ``_report.html``.
+    Jinja2 is imported here, on first use: the web app starts without it.
     """
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader([*loaders, jinja2.PackageLoader("storydiff.report", "templates")]),
         autoescape=True,  # every template is HTML; article text and metadata come from untrusted pages

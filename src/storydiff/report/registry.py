@@ -28,7 +28,6 @@ from storydiff.records import Report
 from storydiff.report.codec import render_json
 from storydiff.report.html import render_html
 from storydiff.report.markdown import render_markdown
-from storydiff.report.terminal import render_terminal
 
 __all__ = ["RENDERERS", "Renderer", "formats", "register", "render", "renderer"]
 
@@ -100,6 +99,16 @@ class _Kind(Mapping[str, Renderer[Any]]):
 
     def __repr__(self) -> str:
         return f"<renderers of {self.kind}: {', '.join(self)}>"
+
+
+def render_terminal(report: Report) -> str:
+    """The report as :func:`storydiff.report.terminal.render_terminal` writes it, rich imported on first use.
+
+    The web app renders reports but never for a terminal: it starts without rich.
+    """
+    from storydiff.report.terminal import render_terminal as terminal
+
+    return terminal(report)
 
 
 for _fmt, _function in (

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 
-from rich.markup import escape as escape_markup
-
 __all__ = ["terminal_text", "visible", "without_raw_controls"]
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -44,7 +42,11 @@ def terminal_text(text: str, *, markup: bool = False) -> str:
     progress description): a title holding ``[/bold]`` then prints as written.
     """
     safe = _TERMINAL_UNSAFE.sub("\ufffd", text)
-    return escape_markup(safe) if markup else safe
+    if not markup:
+        return safe
+    from rich.markup import escape as escape_markup  # rich only for what rich reads: not in the web app
+
+    return escape_markup(safe)
 
 
 def without_raw_controls(json_text: str) -> str:

@@ -18,11 +18,12 @@ Modules::
     service.py     what both do over the library: read the corpus, search, compare, ingest
                    (a report's page body comes from storydiff.report: view.py, templates/_report.html)
     safefetch.py   fetching user-given URLs: public addresses only, every hop checked
+    addresses.py   AddressPolicy: which addresses those may reach (no HTTP client loaded)
     settings.py    WebSettings and the bind check
 """
 
+from storydiff.web.addresses import AddressPolicy
 from storydiff.web.app import create_app, serve
-from storydiff.web.safefetch import AddressPolicy
 from storydiff.web.settings import WebSettings
 
 __all__ = ["AddressPolicy", "WebSettings", "create_app", "serve"]

@@ -35,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storydiff import __version__
 from storydiff.corpus.store import open_store
 from storydiff.errors import StorydiffError
-from storydiff.inputs.fetch import format_size
+from storydiff.inputs.sizes import format_size
 from storydiff.web import api, views
 from storydiff.web.service import ResultCache, status_of
 from storydiff.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings, check_bind, is_loopback

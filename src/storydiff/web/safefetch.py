@@ -4,8 +4,9 @@ The web app fetches pages its users name (the compare page, ``POST /api/compare`
 ``POST /api/ingest``). Unguarded, that would let anyone who can reach the app
 read what only the server can reach: its own ports (127.0.0.1), the private
 network (10/8, 172.16/12, 192.168/16, fc00::/7) and the cloud metadata service
-(169.254.169.254). :class:`AddressPolicy` says which addresses may be fetched;
-:class:`GuardedTransport` applies it to every request a client sends:
+(169.254.169.254). :class:`AddressPolicy` says which addresses may be fetched
+(:mod:`.addresses`, which loads no HTTP client, so that the app starts without
+httpx); :class:`GuardedTransport` applies it to every request a client sends:
 
 1. the scheme must be ``http`` or ``https``;
 2. the host is resolved (through the policy's injectable ``resolver``) and
@@ -31,16 +32,22 @@ sets.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
 import httpx
 
 from storydiff.errors import FetchError, InputError
 from storydiff.inputs.fetch import Fetcher, FetchResult
 from storydiff.settings import Settings
+from storydiff.web.addresses import (
+    SCHEMES,
+    AddressPolicy,
+    IPAddress,
+    IPNetwork,
+    Resolver,
+    _Refused,
+    _scheme_reason,
+    refusal,
+    system_resolver,
+)
 
 __all__ = [
     "SCHEMES",
@@ -56,146 +63,9 @@ __all__ = [
     "system_resolver",
 ]
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-# (host, port) -> the addresses the host resolves to, as strings.
-Resolver = Callable[[str, int], Sequence[str]]
-
-SCHEMES = ("http", "https")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_PUBLIC_ONLY = "storydiff fetches public web pages only; save the page and paste its text instead"
-
-
-def system_resolver(host: str, port: int) -> list[str]:
-    """The addresses ``host`` resolves to, by the operating system (``getaddrinfo``), each once."""
-    try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"could not connect: host not found ({host}: {exc}); check the address") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in answers))
-
-
-def refusal(address: IPAddress) -> str | None:
-    """Why ``address`` may not be fetched from (``"a loopback address"``...), or None when it is public.
-
-    An IPv6 address that embeds an IPv4 one (``::ffff:127.0.0.1``, 6to4) is
-    judged by the IPv4 address it leads to.
-    """
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is not None:
-            return refusal(embedded)
-    # Most specific first: 127.0.0.1 is also "private", 169.254.169.254 also "private".
-    if address.is_loopback:
-        return "a loopback address (this machine)"
-    if address.is_link_local:
-        return "a link-local address (where cloud metadata services answer)"
-    if address.is_unspecified:
-        return "the unspecified address"
-    if address.is_multicast:
-        return "a multicast address"
-    if address.is_private:
-        return "a private network address"
-    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:
-        # fec0::/10, deprecated (RFC 3879) but still routed inside some networks; Python
-        # counts it neither private nor reserved, and before 3.12.4 global
-        return "a site-local address (a deprecated private range)"
-    if address.is_reserved:
-        return "a reserved address"
-    if not address.is_global:
-        return "not a public internet address"
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class AddressPolicy:
-    """Which hosts may be fetched: public addresses, plus ``allow`` (tests only; empty by default).
-
-    ``resolver`` turns a host name into its addresses; tests pass a function
-    answering from a table, so a "host resolving to a private address" needs no
-    DNS server.
-    """
-
-    resolver: Resolver = system_resolver
-    allow: tuple[IPNetwork, ...] = ()
-
-    def addresses(self, url: httpx.URL) -> list[IPAddress]:
-        """The checked addresses to connect to for ``url``; FetchError naming the URL and the reason."""
-        try:
-            return self._checked(url)
-        except _Refused as why:
-            raise FetchError(f"refused {url}: {why}" if why.refused else f"{url}: {why}") from None
-
-    def _checked(self, url: httpx.URL) -> list[IPAddress]:
-        if url.scheme not in SCHEMES:
-            raise _Refused(_scheme_reason(url.scheme))
-        host = url.raw_host.decode("ascii")
-        if not host:
-            raise _Refused("the address has no host name; give a full address like https://example.org/story")
-        port = url.port or _DEFAULT_PORTS[url.scheme]
-        literal = _ip(host)
-        found = (
-            [literal] if literal is not None else [_ip_or_fail(a, host) for a in self._resolve(host, port)]
-        )
-        if not found:
-            raise _Refused(f"could not connect: host not found ({host}); check the address", refused=False)
-        for address in found:
-            reason = None if any(address in net for net in self.allow) else refusal(address)
-            if reason is not None:
-                via = "" if literal is not None else f" (resolved from {host})"
-                raise _Refused(f"{_shown(address)}{via} is {reason}; {_PUBLIC_ONLY}")
-        return found
-
-    def _resolve(self, host: str, port: int) -> Sequence[str]:
-        try:
-            return self.resolver(host, port)
-        except FetchError as err:
-            raise _Refused(err.message, refused=False) from None
-
-
-class _Refused(Exception):
-    """Why a URL cannot be fetched, before the URL is put in front of it.
-
-    ``refused`` is False for a host that is not found: a failure, not a refusal.
-    """
-
-    def __init__(self, reason: str, *, refused: bool = True) -> None:
-        super().__init__(reason)
-        self.refused = refused
-
-
-def _shown(address: IPAddress) -> str:
-    """An address as written in messages; an IPv6 one embedding IPv4 shows that too."""
-    if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is not None:
-            return f"{address} ({embedded})"
-    return str(address)
-
-
-def _ip(text: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(text.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return None
-
-
-def _ip_or_fail(text: str, host: str) -> IPAddress:
-    address = _ip(text)
-    if address is None:
-        raise _Refused(
-            f"could not connect: {host} resolved to {text!r}, which is not an address", refused=False
-        )
-    return address
-
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().split("\n", 1)[0] or type(exc).__name__
-
-
-def _scheme_reason(scheme: str) -> str:
-    shown = f"{scheme}: addresses" if scheme else "an address without http:// or https://"
-    return f"{shown} cannot be fetched, only http and https; give the page's web address (https://...)"
 
 
 def check_url(url: str, policy: AddressPolicy) -> list[IPAddress]:

@@ -31,23 +31,16 @@ from storydiff.errors import (
     StoreError,
     StorydiffError,
 )
-from storydiff.inputs.fetch import Fetcher, format_size
-from storydiff.inputs.sources import (
-    HTML_SUFFIXES,
-    article_from_bytes,
-    article_from_fetch,
-    iso_date,
-    unique_id,
-)
+from storydiff.inputs.sizes import format_size
 from storydiff.records import Article, Rejection, Report
-from storydiff.web.safefetch import check_url, make_safe_client, safe_fetch
 from storydiff.web.settings import WebSettings
 
 if TYPE_CHECKING:
     from storydiff.corpus.ingest import IngestSummary
 
-# The corpus ingest and the pipeline (spaCy, the models) are imported by the calls that use
-# them: the app starts, and lists stories, without loading them.
+# The corpus ingest and the pipeline (spaCy, the models), the guarded fetching (httpx) and the
+# input readers are imported by the calls that use them: the app starts, and lists stories,
+# without loading them (issue 12).
 
 __all__ = [
     "ANALYSIS_LOCK",
@@ -196,6 +189,8 @@ def story_query(
     range that ends before it starts, or more than :data:`MAX_SEARCH_TERMS`
     words and phrases.
     """
+    from storydiff.inputs.sources import iso_date
+
     dates = []
     for name, value in (("from", date_from), ("to", date_to)):
         value = (value or "").strip()
@@ -263,6 +258,8 @@ def check_submitted(inputs: Sequence[Submitted], web: WebSettings) -> None:
         )
     for item in inputs:
         if item.kind == "url":
+            from storydiff.web.safefetch import check_url
+
             # every address is checked before the first is fetched: a refused one costs no download
             check_url(str(item.content), web.policy)
 
@@ -274,6 +271,8 @@ def load_submitted(inputs: Sequence[Submitted], web: WebSettings) -> list[Articl
     is silently left out. Raises :class:`InputError` with ``input`` set to the
     input's label.
     """
+    from storydiff.inputs.sources import HTML_SUFFIXES, article_from_bytes, article_from_fetch, unique_id
+
     check_submitted(inputs, web)
     settings = web.fetch_settings()
     articles: list[Article] = []
@@ -281,6 +280,8 @@ def load_submitted(inputs: Sequence[Submitted], web: WebSettings) -> list[Articl
     for n, item in enumerate(inputs, start=1):
         try:
             if item.kind == "url":
+                from storydiff.web.safefetch import safe_fetch
+
                 assert isinstance(item.content, str)
                 article = article_from_fetch(safe_fetch(item.content, settings, web.policy), settings)
             else:
@@ -343,6 +344,8 @@ def ingest_url(url: str, store: Store, web: WebSettings) -> IngestResult:
     are done: a slow site must not hold up every comparison and story page.
     """
     from storydiff.corpus.ingest import ingest
+    from storydiff.inputs.fetch import Fetcher
+    from storydiff.web.safefetch import check_url, make_safe_client
 
     check_url(url, web.policy)
     settings = web.fetch_settings()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from storydiff.errors import SettingsError
 from storydiff.settings import DEFAULT_MAX_BYTES, Settings
-from storydiff.web.safefetch import AddressPolicy
+from storydiff.web.addresses import AddressPolicy
 
 __all__ = [
     "DEFAULT_HOST",

@@ -15,9 +15,9 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Mapping
-from typing import Annotated, Any
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any
 
-import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from storydiff import __version__
 from storydiff.errors import StorydiffError
-from storydiff.inputs.fetch import format_size
+from storydiff.inputs.sizes import format_size
 from storydiff.report.html import template_environment
 from storydiff.report.registry import render
 from storydiff.report.text import plural
@@ -42,10 +42,11 @@ from storydiff.web.service import (
 )
 from storydiff.web.settings import WebSettings
 
-__all__ = ["TEMPLATES", "error_page", "page", "router"]
+if TYPE_CHECKING:
+    import jinja2
 
-# The pages, and the report body they include from storydiff.report.
-TEMPLATES = template_environment(jinja2.PackageLoader("storydiff.web", "templates"))
+__all__ = ["error_page", "page", "router", "templates"]
+
 # Text boxes on the compare form; more reports go in as files or URLs.
 TEXT_FIELDS = 3
 _REASONS = {
@@ -70,16 +71,27 @@ def _when(timestamp: str | None) -> str:
     return text[:16] + " UTC" if text.endswith("+00:00") else text[:16]
 
 
-TEMPLATES.filters["when"] = _when
-TEMPLATES.filters["plural"] = plural
-TEMPLATES.globals["version"] = __version__
+@cache
+def templates() -> jinja2.Environment:
+    """The pages, and the report body they include from storydiff.report.
+
+    Made by the first page asked for, not at start-up: Jinja2 and the page
+    templates are loaded when a page needs them.
+    """
+    import jinja2
+
+    env = template_environment(jinja2.PackageLoader("storydiff.web", "templates"))
+    env.filters["when"] = _when
+    env.filters["plural"] = plural
+    env.globals["version"] = __version__
+    return env
 
 
 def page(
     name: str, status: int = 200, headers: Mapping[str, str] | None = None, **context: Any
 ) -> HTMLResponse:
     """Render template ``name`` with ``context`` as an HTML response."""
-    return HTMLResponse(TEMPLATES.get_template(name).render(**context), status, headers=headers)
+    return HTMLResponse(templates().get_template(name).render(**context), status, headers=headers)
 
 
 def error_page(status: int, message: str, headers: Mapping[str, str] | None = None) -> HTMLResponse:
