@@ -23,15 +23,18 @@ def _content_words(s: Sentence) -> set[str]:
     return {w.strip(".,;:'\"“”‘’()").lower() for w in s.text.split() if len(w) > 3} - _STOP
 
 
-def _main_clause(ctx: Context, s: Sentence) -> str:
+def _claims_by_sentence(ctx: Context) -> dict[tuple[str, int], list[Claim]]:
+    """Every claim of the compared reports under its sentence (article id, sentence index)."""
+    index: dict[tuple[str, int], list[Claim]] = {}
+    for an in ctx.analyses:
+        for c in an.claims:
+            index.setdefault((c.article, c.sentence.index), []).append(c)
+    return index
+
+
+def _main_clause(claims: Sequence[Claim]) -> str:
     """The named act of a sentence's main clause ("fire engines raced"), or "" when it has none."""
-    events = [
-        c
-        for an in ctx.analyses
-        if an.article.id == s.article
-        for c in an.claims
-        if c.kind == "event" and c.sentence.index == s.index and c.attribute != c.predicate
-    ]
+    events = [c for c in claims if c.kind == "event" and c.attribute != c.predicate]
     # the main clause's claim starts where its subject does, before any subordinate one
     return min(events, key=lambda c: c.start).attribute if events else ""
 
@@ -53,15 +56,15 @@ def agreements(ctx: Context, disputed: set[frozenset[tuple[str, int]]]) -> list[
                 if pair not in disputed and _content_words(sx) & _content_words(sy):
                     edges.append((sx, sy, float(sims[i, j])))
     found: list[Finding] = []
+    claims = _claims_by_sentence(ctx)
     for group in _paraphrase_groups(edges, ctx, disputed):
         members = sorted(group, key=lambda s: (s.article, s.start))
         sims_in = [ctx.sim(a, b) for a, b in itertools.combinations(members, 2)]
         shared = set.intersection(*(_content_words(s) for s in members))
         outlets = ", ".join(dict.fromkeys(ctx.name(s.article) for s in members))
         # named by the shortest member whose main clause has a subject
-        named = next(
-            (n for s in sorted(members, key=lambda s: len(s.text)) if (n := _main_clause(ctx, s))), ""
-        )
+        by_length = sorted(members, key=lambda s: len(s.text))
+        named = next((n for s in by_length if (n := _main_clause(claims.get((s.article, s.index), [])))), "")
         found.append(
             Finding(
                 category="agreement",
@@ -111,17 +114,15 @@ def unique(ctx: Context, used: set[tuple[str, int]]) -> list[Finding]:
     if len(ctx.analyses) < 2:
         return []
     found: list[Finding] = []
+    claims_of = _claims_by_sentence(ctx)
     for an in ctx.analyses:
         others = [ctx.rows[(s.article, s.index)] for o in ctx.analyses if o is not an for s in o.sentences]
         if not others:
             continue
-        claims_by_sentence: dict[int, list[Claim]] = {}
-        for c in an.claims:
-            claims_by_sentence.setdefault(c.sentence.index, []).append(c)
         for s in an.sentences:
             if (s.article, s.start) in used or len(s.text.split()) < UNIQUE_MIN_TOKENS:
                 continue
-            claims = claims_by_sentence.get(s.index, [])
+            claims = claims_of.get((s.article, s.index), [])
             if not any(c.kind == "event" for c in claims):
                 continue
             best = float((ctx.vectors[others] @ ctx.vectors[ctx.rows[(s.article, s.index)]]).max())
