@@ -363,6 +363,24 @@ def test_the_index_follows_every_change(corpus: Store) -> None:
     assert corpus.count_stories() == len(STORIES)
 
 
+def test_a_new_outlet_is_found_at_once_whoever_wrote_it(tmp_path: Path) -> None:
+    # the outlets' spellings are kept between searches: a write through this store, or through
+    # another connection to the same file, must make them be read again
+    db = tmp_path / "outlets.db"
+    store, other = open_store(db), open_store(db)
+    try:
+        add_stories(store, {"story-a": [("Bridge shut", "Harbour Post", "2024-03-01", "The bridge shut.")]})
+        assert [r.id for r in store.search_stories(StorySearch.of("", outlet="harbour post"))] == ["story-a"]
+        assert store.count_stories(StorySearch.of("", outlet="Valley Times")) == 0
+        add_stories(store, {"story-b": [("Ferry late", "Valley Times", "2024-03-02", "The ferry ran late.")]})
+        assert store.count_stories(StorySearch.of("", outlet="valley times")) == 1
+        add_stories(other, {"story-c": [("Road shut", "ÉCHO Daily", "2024-03-03", "The road shut.")]})
+        assert [r.id for r in store.search_stories(StorySearch.of("", outlet="écho daily"))] == ["story-c"]
+    finally:
+        store.close()
+        other.close()
+
+
 def test_a_store_with_stories_is_indexed_when_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with open_store(path) as s:

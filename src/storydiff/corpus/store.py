@@ -338,6 +338,10 @@ class _Connection(Protocol):
 
     def has_table(self, name: str) -> bool: ...
 
+    def data_version(self) -> tuple[int, ...] | None:
+        """A value that changes whenever the data may have changed; None when it cannot be told cheaply."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -396,6 +400,10 @@ class _SQLite:
     def lock_migrations(self) -> None:
         pass  # BEGIN IMMEDIATE already holds the database's one write lock
 
+    def data_version(self) -> tuple[int, ...] | None:
+        # PRAGMA data_version moves when another connection commits, total_changes when this one writes
+        return (int(self._db.execute("PRAGMA data_version").fetchone()[0]), self._db.total_changes)
+
     def has_table(self, name: str) -> bool:
         return bool(self.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)))
 
@@ -445,6 +453,9 @@ class _Postgres:
 
     def has_table(self, name: str) -> bool:
         return self.execute("SELECT to_regclass(?)", (name,))[0][0] is not None
+
+    def data_version(self) -> tuple[int, ...] | None:
+        return None  # PostgreSQL has no cheap counter of other sessions' commits
 
     def close(self) -> None:
         self._db.close()
@@ -551,6 +562,8 @@ class Store:
     def __init__(self, connection: _Connection, *, label: str) -> None:
         self._db = connection
         self.label = label
+        # the outlets' spellings, with the data version they were read at (see _outlet_names)
+        self._outlets: tuple[tuple[int, ...], list[str]] | None = None
         self._migrate()
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -1036,6 +1049,21 @@ class Store:
             names.setdefault(name.casefold(), name)
         return sorted(names.values(), key=str.casefold)
 
+    def _outlet_names(self) -> list[str]:
+        """Every spelling of an outlet among the articles, read again only when the data changed.
+
+        Reading them walks every distinct outlet of the articles (25 ms on 233,000
+        articles), which a search by outlet would otherwise pay for its count and
+        again for its page.
+        """
+        version = self._db.data_version()
+        if version is not None and self._outlets is not None and self._outlets[0] == version:
+            return self._outlets[1]
+        names = [str(n) for (n,) in self._db.execute(_OUTLET_NAMES)]
+        if version is not None:
+            self._outlets = (version, names)
+        return names
+
     def _story_query(self, search: StorySearch) -> _StoryQuery | None:
         """How to read the stories ``search`` finds; None when nothing can match."""
         if search.unmatchable:
@@ -1054,7 +1082,7 @@ class Store:
         if search.outlet is not None:
             # matched ignoring case as Python does (SQLite's LOWER knows ASCII only), then by index
             wanted = search.outlet.casefold()
-            names = [n for (n,) in self._db.execute(_OUTLET_NAMES) if n.casefold() == wanted]
+            names = [n for n in self._outlet_names() if n.casefold() == wanted]
             if not names:
                 return None
             conditions.append(
