@@ -106,6 +106,21 @@ def test_merge_and_split_by_hand(store: Store):
         merge_stories(store, [new.id, "story-99"])
 
 
+def test_several_workers_get_several_tasks_each_and_one_worker_full_partitions():
+    from storydiff.corpus.ingest import MIN_PARTITION_SIZE, PARTITION_SIZE, TASKS_PER_WORKER, partition_size
+
+    assert partition_size(200, 1) == PARTITION_SIZE
+    for articles in (40, 200, 999, 100_000):
+        for workers in (2, 3, 8):
+            size = partition_size(articles, workers)
+            assert MIN_PARTITION_SIZE <= size <= PARTITION_SIZE
+            tasks = -(-articles // size)
+            # every worker gets its share of tasks, unless the partitions are as small as allowed
+            assert tasks >= workers * TASKS_PER_WORKER or size == MIN_PARTITION_SIZE
+    assert partition_size(200, 2) < PARTITION_SIZE
+    assert partition_size(3, 2) == MIN_PARTITION_SIZE
+
+
 def test_local_worker_processes_and_a_real_local_dask_cluster_give_the_same_stories(tmp_path, monkeypatch):
     from distributed import LocalCluster
 

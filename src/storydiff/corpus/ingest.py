@@ -78,6 +78,7 @@ __all__ = [
     "limit_threads",
     "make_analyzer",
     "merge_stories",
+    "partition_size",
     "refresh_reports",
     "report_task",
     "split_story",
@@ -91,6 +92,12 @@ R = TypeVar("R")
 # (pickling, one embedding batch) is small against parsing ~30 articles (~6 s
 # on one core), small enough that a crash loses little and progress moves.
 PARTITION_SIZE = 32
+# Several workers share the work by tasks, so a task is also the unit of their
+# imbalance: the last one to finish holds the others idle. Each worker is given
+# at least this many partitions (smaller ones, down to MIN_PARTITION_SIZE), so
+# the wait at the end is a small share of the stage.
+TASKS_PER_WORKER = 8
+MIN_PARTITION_SIZE = 4
 # Partitions handed to each worker at a time: one running, one queued, so a worker
 # never waits for the next while memory holds only a few partitions per worker.
 IN_FLIGHT_PER_WORKER = 2
@@ -273,6 +280,20 @@ class DaskAnalyzer:
         """Disconnect (the cluster itself keeps running)."""
         if self._own:
             self._client.close()
+
+
+def partition_size(articles: int, workers: int) -> int:
+    """Articles per analysis task when ``articles`` are shared by ``workers``.
+
+    One worker takes :data:`PARTITION_SIZE`; several take partitions small enough
+    that each gets :data:`TASKS_PER_WORKER` of them (never under
+    :data:`MIN_PARTITION_SIZE`): 200 articles on 2 workers make 17 tasks (16 of 12, one of 8),
+    not 7 of 32 that split 4 to 3.
+    """
+    if workers <= 1:
+        return PARTITION_SIZE
+    share = articles // (workers * TASKS_PER_WORKER)
+    return min(PARTITION_SIZE, max(MIN_PARTITION_SIZE, share))
 
 
 def limit_threads(threads: int) -> None:
@@ -474,11 +495,12 @@ def analyze_pending(
     if not pending:
         return 0, 0
     sources: dict[int, str] = {}
+    size = partition_size(len(pending), analyzer.workers)
 
     def partitions() -> Iterator[list[Article]]:
         # read lazily: a feed of 100,000 articles is never in memory at once
-        for i in range(0, len(pending), PARTITION_SIZE):
-            stored = store.articles(pending[i : i + PARTITION_SIZE])
+        for i in range(0, len(pending), size):
+            stored = store.articles(pending[i : i + size])
             sources.update((s.id, s.source) for s in stored)
             yield [s.article for s in stored]
 

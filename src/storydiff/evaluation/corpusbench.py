@@ -34,6 +34,7 @@ from storydiff.corpus.ingest import (
     analyze_partition,
     ingest,
     limit_threads,
+    partition_size,
 )
 from storydiff.corpus.store import open_store
 from storydiff.corpus.stories import StoryClusterer
@@ -212,7 +213,8 @@ def measure_dask_analysis(
     from distributed import Client, LocalCluster
 
     numbered = [Article(id=str(n), text=a.text, title=a.title) for n, a in enumerate(articles, start=1)]
-    partitions = [numbered[i : i + PARTITION_SIZE] for i in range(0, len(numbered), PARTITION_SIZE)]
+    size = partition_size(len(numbered), workers)
+    partitions = [numbered[i : i + size] for i in range(0, len(numbered), size)]
     progress(f"dask: analysis of {len(numbered)} articles on a LocalCluster of {workers} worker(s)")
     with (
         LocalCluster(
