@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from storydiff.evaluation.corpusbench import IngestBenchResult, IngestRun, render_ingest_bench
+from storydiff.evaluation.corpusbench import DaskRun, IngestBenchResult, IngestRun, render_ingest_bench
 
 RESULT = IngestBenchResult(
     corpus="200 articles: 200 ecbplus-stories",
@@ -18,7 +18,7 @@ RESULT = IngestBenchResult(
         ),
     ),
     clustering=(("ecbplus-stories", 200, 80.0, 80.0),),
-    dask=((1, 64, 32.0), (2, 64, 20.0)),
+    dask=(DaskRun(1, 64, 32.0, 31.0), DaskRun(2, 64, 20.0, 36.0)),
 )
 
 
@@ -28,6 +28,9 @@ def test_the_table_prints_throughput_and_dask_scaling_beside_their_targets():
     # 64/20 over 64/32 articles per second
     assert "Dask scaling 1 -> 2 workers: 1.60x (target >= 1.8x;" in out
     assert "reports made" in out.splitlines()[2]
+    # 36 s of worker CPU for 64 articles against 31 s: +16% per article; 36 of 2 x 20 s busy
+    assert "each article took +16% CPU on 2 workers" in out
+    assert "the workers were busy 90% of the time (against 97% with 1)" in out
 
 
 def test_the_json_carries_the_same_figures():
@@ -40,4 +43,23 @@ def test_the_json_carries_the_same_figures():
         "articles": 64,
         "seconds": 20.0,
         "articles_per_second": 3.2,
+        "worker_cpu_seconds": 36.0,
+        "workers_busy": 0.9,
+        "cpu_ms_per_article": 562,
     }
+
+
+def test_the_dask_figure_reads_the_workers_own_cpu_time_on_a_real_local_cluster():
+    from storydiff.evaluation.corpusbench import measure_dask_analysis
+    from storydiff.records import Article
+
+    texts = [
+        "The river rose two metres on Monday and 300 people left their homes, officials said.",
+        "Firefighters fought the blaze for six hours; no one was hurt, the mayor said on Tuesday.",
+        "Prices rose 4% in May, the statistics office said, the fastest pace in two years.",
+    ]
+    run = measure_dask_analysis([Article(id=str(n), text=t) for n, t in enumerate(texts)], 1)
+    assert (run.workers, run.articles) == (1, 3)
+    # the worker computed for part of the run, and never for longer than the run took
+    assert 0 < run.cpu_seconds <= run.seconds * 1.05
+    assert 0 < run.busy <= 1.05

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 
 from storydiff.corpus.ingest import (
@@ -43,7 +43,15 @@ from storydiff.evaluation.clusters import ClusterPool, cluster_pools, score_clus
 from storydiff.evaluation.common import CLUSTER_SEED
 from storydiff.records import Article
 
-__all__ = ["MIN_INGEST_ARTICLES", "IngestBenchResult", "IngestRun", "render_ingest_bench", "run_ingest_bench"]
+__all__ = [
+    "MIN_INGEST_ARTICLES",
+    "DaskRun",
+    "IngestBenchResult",
+    "IngestRun",
+    "measure_dask_analysis",
+    "render_ingest_bench",
+    "run_ingest_bench",
+]
 
 # The issue asks for "a corpus of at least 2,000 articles".
 MIN_INGEST_ARTICLES = 2000
@@ -51,8 +59,8 @@ MIN_INGEST_ARTICLES = 2000
 # of the analysis stage from one Dask worker to two.
 TARGET_ARTICLES_PER_SECOND = 1_000_000 / 86_400
 TARGET_DASK_SCALING = 1.8
-# Articles the Dask scaling figure analyses per worker count: eight partitions, enough that
-# two workers each get several and the last partition's wait is a small share.
+# Articles the Dask scaling figure analyses per worker count: enough that each of two
+# workers gets several tasks (ingest.partition_size) and the last one's wait is a small share.
 DASK_ARTICLES = 8 * PARTITION_SIZE
 STAGES = ("harvest", "analyze", "cluster", "report")
 
@@ -77,6 +85,31 @@ class IngestRun:
 
 
 @dataclass(frozen=True, slots=True)
+class DaskRun:
+    """The analysis stage on a Dask LocalCluster of ``workers`` one-thread worker processes."""
+
+    workers: int
+    articles: int
+    seconds: float
+    cpu_seconds: float  # the workers' own CPU time during the run, all of them together
+
+    @property
+    def per_second(self) -> float:
+        """Articles per second (wall)."""
+        return self.articles / self.seconds if self.seconds else 0.0
+
+    @property
+    def busy(self) -> float:
+        """The share of the run the workers spent computing: 1.0 when none ever waited."""
+        return self.cpu_seconds / (self.workers * self.seconds) if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_article(self) -> float:
+        """Worker CPU per article: it rises with the workers when they contend for the machine."""
+        return 1000 * self.cpu_seconds / self.articles if self.articles else 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class IngestBenchResult:
     """Ingest runs and the clustering scores through the corpus."""
 
@@ -84,7 +117,7 @@ class IngestBenchResult:
     cores: int
     runs: tuple[IngestRun, ...]
     clustering: tuple[tuple[str, int, float, float], ...]  # set, docs, corpus B3 F1, in-memory B3 F1
-    dask: tuple[tuple[int, int, float], ...] = ()  # analysis stage on a LocalCluster: workers, articles, s
+    dask: tuple[DaskRun, ...] = ()  # the analysis stage on a LocalCluster, per number of workers
 
 
 def build_dump(
@@ -181,9 +214,7 @@ def run_ingest_bench(
         progress("clustering: scoring the corpus's stories per set")
         with open_store(work / f"corpus-{workers[-1]}.db") as store:
             clustering = _score_sets(store, pools, [a.id for a in articles], data, work, size)
-    dask = tuple(
-        (n, *measure_dask_analysis(articles[:DASK_ARTICLES], n, progress=progress)) for n in dask_workers
-    )
+    dask = tuple(measure_dask_analysis(articles[:DASK_ARTICLES], n, progress=progress) for n in dask_workers)
     return IngestBenchResult(
         corpus=f"{len(articles)} articles: "
         + ", ".join(f"{n} {name}" for name, n in Counter(a.id.split("/", 1)[0] for a in articles).items())
@@ -204,11 +235,13 @@ def _dump_index(source: str, size: int) -> int:
 
 def measure_dask_analysis(
     articles: Sequence[Article], workers: int, *, progress: Progress = lambda _msg: None
-) -> tuple[int, float]:
-    """(articles, seconds) of the analysis stage on a real Dask LocalCluster of ``workers`` processes.
+) -> DaskRun:
+    """The analysis stage of ``articles`` on a real Dask LocalCluster of ``workers`` processes.
 
     Each worker gets one thread and loads its models before the clock starts, so
-    the figure is the stage's throughput, not the start-up.
+    the figure is the stage's throughput, not the start-up. The workers' CPU time
+    is read before and after: where a second worker loses shows as idle time
+    (``busy`` under 1) or as more CPU per article (contention for the machine).
     """
     from distributed import Client, LocalCluster
 
@@ -225,11 +258,15 @@ def measure_dask_analysis(
         client.run(limit_threads, 1)
         client.run(_warm_up)
         analyzer = DaskAnalyzer(client=client)
+        cpu_before = client.run(process_time)
         start = perf_counter()
         done = sum(len(results) for results in analyzer.map(partitions))
         seconds = perf_counter() - start
-    progress(f"dask: {done / seconds:.2f} articles/s with {workers} worker(s)")
-    return done, seconds
+        cpu_after = client.run(process_time)
+    cpu = sum(cpu_after[w] - cpu_before.get(w, 0.0) for w in cpu_after)
+    run = DaskRun(workers, done, seconds, cpu)
+    progress(f"dask: {run.per_second:.2f} articles/s with {workers} worker(s), busy {run.busy:.0%}")
+    return run
 
 
 def _warm_up() -> None:
@@ -285,8 +322,16 @@ def render_ingest_bench(result: IngestBenchResult, fmt: str = "table") -> str:
                 {"set": s, "docs": n, "corpus": c, "in_memory": m} for s, n, c, m in result.clustering
             ],
             "dask_analysis": [
-                {"workers": w, "articles": n, "seconds": round(t, 1), "articles_per_second": round(n / t, 2)}
-                for w, n, t in result.dask
+                {
+                    "workers": d.workers,
+                    "articles": d.articles,
+                    "seconds": round(d.seconds, 1),
+                    "articles_per_second": round(d.per_second, 2),
+                    "worker_cpu_seconds": round(d.cpu_seconds, 1),
+                    "workers_busy": round(d.busy, 3),
+                    "cpu_ms_per_article": round(d.cpu_ms_per_article),
+                }
+                for d in result.dask
             ],
             "dask_scaling": None if scaling is None else round(scaling, 2),
             "target_dask_scaling": TARGET_DASK_SCALING,
@@ -337,17 +382,44 @@ def render_ingest_bench(result: IngestBenchResult, fmt: str = "table") -> str:
             "",
         ]
         lines += _table(
-            ["workers", "articles", "seconds", "articles/s"],
-            [[str(w), str(n), f"{t:.1f}", f"{n / t:.2f}"] for w, n, t in result.dask],
+            [
+                "workers",
+                "articles",
+                "seconds",
+                "articles/s",
+                "worker CPU s",
+                "workers busy",
+                "CPU ms/article",
+            ],
+            [
+                [
+                    str(d.workers),
+                    str(d.articles),
+                    f"{d.seconds:.1f}",
+                    f"{d.per_second:.2f}",
+                    f"{d.cpu_seconds:.1f}",
+                    f"{d.busy:.0%}",
+                    f"{d.cpu_ms_per_article:.0f}",
+                ]
+                for d in result.dask
+            ],
             md,
         )
         if scaling:
-            first, last = result.dask[0][0], result.dask[-1][0]
+            first, last = result.dask[0], result.dask[-1]
             lines += [
                 "",
-                f"Dask scaling {first} -> {last} workers: {scaling:.2f}x (target >= {TARGET_DASK_SCALING}x; "
-                "unreliable when other work shares the cores)",
+                f"Dask scaling {first.workers} -> {last.workers} workers: {scaling:.2f}x "
+                f"(target >= {TARGET_DASK_SCALING}x; unreliable when other work shares the cores)",
             ]
+            if first.cpu_ms_per_article and last.busy:
+                # scaling = (busy share ratio) x (workers ratio) / (CPU per article ratio)
+                dearer = last.cpu_ms_per_article / first.cpu_ms_per_article
+                lines += [
+                    f"where it goes: each article took {dearer - 1:+.0%} CPU on {last.workers} workers "
+                    f"(contention for the machine), the workers were busy {last.busy:.0%} of the time "
+                    f"(against {first.busy:.0%} with {first.workers})",
+                ]
     lines += ["", "Story clustering through the corpus (B-cubed F1, one article at a time):", ""]
     lines += _table(
         ["set", "docs", "corpus", "in-memory clusterer"],
@@ -361,8 +433,8 @@ def _dask_scaling(result: IngestBenchResult) -> float | None:
     """Throughput of the largest Dask cluster over the smallest's, None with fewer than two sizes."""
     if len(result.dask) < 2:
         return None
-    (_, n1, t1), (_, n2, t2) = result.dask[0], result.dask[-1]
-    return (n2 / t2) / (n1 / t1) if t1 and t2 else None
+    first, last = result.dask[0], result.dask[-1]
+    return last.per_second / first.per_second if first.per_second and last.per_second else None
 
 
 def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
