@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from pgserver import fresh_database
+from storydiff.corpus import store as store_module
 from storydiff.corpus.catalog import ListedStory, list_stories
 from storydiff.corpus.ingest import merge_stories, split_story
 from storydiff.corpus.search import (
@@ -487,16 +488,44 @@ DATED = {
         ("rumour", "0001-01-01", "9999-12-31", set()),
     ],
 )
+@pytest.mark.parametrize("plan", ["chosen", "keys of the range", "each story's days"])
 def test_a_date_search_finds_exactly_the_stories_with_an_article_in_the_range(
-    store: Store, q: str, date_from: str | None, date_to: str | None, expected: set[str]
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    plan: str,
+    q: str,
+    date_from: str | None,
+    date_to: str | None,
+    expected: set[str],
 ) -> None:
     add_stories(store, DATED)
+    if plan != "chosen":  # both plans of SQLite, whatever share of the days the range holds
+        monkeypatch.setattr(Store, "_wide_range", lambda *_: plan == "each story's days")
     search = StorySearch.of(q, date_from=date_from, date_to=date_to)
     found = [r.id for r in store.search_stories(search)]
     assert set(found) == expected
     assert found == substring_search(list_stories(store), search, q)  # and in the listing order
     assert store.count_stories(search) == len(expected)
     assert [r.id for r in store.search_stories(search, limit=1, offset=1)] == found[1:2]
+
+
+def test_a_wide_date_range_is_read_story_by_story_and_a_narrow_one_by_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_NARROW_RANGE", 2)
+    with open_store(tmp_path / "wide.db") as s:
+        add_stories(s, DATED)  # nine day rows: a range of more than two (and a quarter of them) is wide
+        wide = s._story_query(StorySearch.of("election", date_from="2024-05-01", date_to="2024-05-31"))
+        narrow = s._story_query(StorySearch.of("election", date_from="2024-05-31", date_to="2024-05-31"))
+        assert wide is not None
+        assert narrow is not None
+        assert "EXISTS (SELECT 1 FROM story_days d WHERE d.search_id = f.rowid" in wide.where
+        assert "+f.rowid IN (SELECT d.search_id FROM story_days d" in narrow.where
+        # a new story of many days: the count of the index is taken again
+        add_stories(s, {"story-8": [("Flood", None, f"2024-08-{n:02}", "A flood.") for n in range(1, 29)]})
+        after = s._story_query(StorySearch.of("election", date_from="2024-05-01", date_to="2024-05-31"))
+        assert after is not None
+        assert "+f.rowid IN" in after.where
 
 
 def test_a_date_is_a_day_in_any_iso_form_and_anything_else_is_refused(store: Store) -> None:
