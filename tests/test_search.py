@@ -619,12 +619,13 @@ def test_the_integrity_check_finds_a_day_index_gone_wrong(tmp_path: Path) -> Non
     db = sqlite3.connect(path)
     db.execute("DELETE FROM story_days WHERE day = '2024-05-31'")
     db.execute("INSERT INTO story_days (day, search_id) SELECT '2024-05-30', MIN(id) FROM story_search")
+    db.execute("INSERT INTO story_days (day, search_id) SELECT '2024-05-01', MAX(id) + 1 FROM story_search")
     db.commit()
     db.close()
     with open_store(path) as s:
         assert s.integrity_problems() == [
             "1 days of stories' articles missing from the day index",
-            "1 days in the day index that no article of the story was published on",
+            "2 days in the day index that no article of the story was published on",
         ]
 
 
