@@ -16,7 +16,9 @@ import httpx
 import pytest
 
 from pgserver import fresh_database
+from storydiff.corpus import store as store_module
 from storydiff.corpus.catalog import ListedStory, list_stories
+from storydiff.corpus.ingest import merge_stories, split_story
 from storydiff.corpus.search import (
     MAX_WORD_CHARS,
     SEARCH_CHARS,
@@ -27,8 +29,9 @@ from storydiff.corpus.search import (
     tsquery,
     words,
 )
-from storydiff.corpus.store import MIGRATIONS, NewArticle, Store, open_store
+from storydiff.corpus.store import MIGRATIONS, AnalysisResult, Migration, NewArticle, Store, open_store
 from storydiff.corpus.stories import ArticleFeatures, story_state
+from storydiff.errors import StoreError
 from storydiff.records import Article, Document
 from storydiff.web import WebSettings
 from storydiff.web.service import MAX_SEARCH_TERMS
@@ -388,6 +391,7 @@ def test_a_store_with_stories_is_indexed_when_migrated(tmp_path: Path) -> None:
     # the database as the version before the search index left it (and the later migrations)
     db = sqlite3.connect(path)
     for statement in (
+        "DROP TABLE story_days",
         "ALTER TABLE stories DROP COLUMN report_version",
         "DROP TABLE sentence_vectors",
         "DROP TABLE story_search_fts",
@@ -413,6 +417,7 @@ def test_a_postgresql_store_with_stories_is_indexed_when_migrated(postgres_url: 
     with open_store(url) as s:
         add_stories(s, STORIES)
     with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP TABLE story_days")
         db.execute("ALTER TABLE stories DROP COLUMN report_version")
         db.execute("DROP TABLE sentence_vectors")
         db.execute("DROP TABLE story_search")
@@ -426,6 +431,244 @@ def test_a_postgresql_store_with_stories_is_indexed_when_migrated(postgres_url: 
 
 # The number of the migration that added the search (the first with its own SQL per back end).
 _SEARCH_MIGRATION = 1 + next(i for i, m in enumerate(MIGRATIONS) if not isinstance(m, str))
+
+
+# --------------------------------------------------------------------------- dates: the day index
+
+# Stories dated around May 2024: each article as (title, outlet, published, text).
+DATED = {
+    # the first day of May, a full timestamp at midnight
+    "story-1": [("Dam opens", "Vale Post", "2024-05-01T00:00:00+00:00", "The dam opened.")],
+    # the last day of May, a minute to midnight in its own time zone, beside an undated article
+    "story-2": [
+        ("Bridge shut", "Vale Post", "2024-05-31T23:59:00+02:00", "The bridge shut."),
+        ("Bridge still shut", "Hill News", None, "The bridge is still shut."),
+    ],
+    # the day before May and the day after: outside
+    "story-3": [("Storm warning", "Vale Post", "2024-04-30T23:59:59+00:00", "A storm came.")],
+    "story-4": [("Heat wave", "Hill News", "2024-06-01", "The heat came.")],
+    # an article before May and one after, none in it: outside, though its dates span the month
+    "story-5": [
+        ("Strike begins", "Vale Post", "2024-04-29", "The strike began."),
+        ("Strike ends", "Hill News", "2024-06-02", "The strike ended."),
+    ],
+    # articles before, in and after May
+    "story-6": [
+        ("Election called", "Vale Post", "2024-04-20", "An election was called."),
+        ("Election held", "Hill News", "2024-05-15T08:00:00Z", "The election was held."),
+        ("Election result", "Vale Post", "2024-07-01", "The result came."),
+    ],
+    # no date at all: none, and an empty one
+    "story-7": [
+        ("Rumour", "Vale Post", None, "A rumour spread."),
+        ("Rumour again", "Hill News", "", "The rumour spread again."),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("q", "date_from", "date_to", "expected"),
+    [
+        # May: its first and last day count whole, whatever the time; an article in it is enough
+        ("", "2024-05-01", "2024-05-31", {"story-1", "story-2", "story-6"}),
+        # from a day on, up to a day
+        ("", "2024-05-01", None, {"story-1", "story-2", "story-4", "story-5", "story-6"}),
+        ("", None, "2024-05-31", {"story-1", "story-2", "story-3", "story-5", "story-6"}),
+        # one day
+        ("", "2024-05-31", "2024-05-31", {"story-2"}),
+        ("", "2024-04-30", "2024-04-30", {"story-3"}),
+        ("", "2024-05-02", "2024-05-14", set()),
+        # every dated story, never an undated one
+        ("", None, "9999-12-31", {f"story-{n}" for n in range(1, 7)}),
+        ("", "0001-01-01", None, {f"story-{n}" for n in range(1, 7)}),
+        # with words
+        ("bridge", "2024-05-01", "2024-05-31", {"story-2"}),
+        ("strike", "2024-05-01", "2024-05-31", set()),
+        ("election", "2024-05-15", "2024-05-15", {"story-6"}),
+        ("rumour", "0001-01-01", "9999-12-31", set()),
+    ],
+)
+@pytest.mark.parametrize("plan", ["chosen", "keys of the range", "each story's days"])
+def test_a_date_search_finds_exactly_the_stories_with_an_article_in_the_range(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    plan: str,
+    q: str,
+    date_from: str | None,
+    date_to: str | None,
+    expected: set[str],
+) -> None:
+    add_stories(store, DATED)
+    if plan != "chosen":  # both plans of SQLite, whatever share of the days the range holds
+        monkeypatch.setattr(Store, "_wide_range", lambda *_: plan == "each story's days")
+    search = StorySearch.of(q, date_from=date_from, date_to=date_to)
+    found = [r.id for r in store.search_stories(search)]
+    assert set(found) == expected
+    assert found == substring_search(list_stories(store), search, q)  # and in the listing order
+    assert store.count_stories(search) == len(expected)
+    assert [r.id for r in store.search_stories(search, limit=1, offset=1)] == found[1:2]
+
+
+def test_a_wide_date_range_is_read_story_by_story_and_a_narrow_one_by_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_NARROW_RANGE", 2)
+    with open_store(tmp_path / "wide.db") as s:
+        add_stories(s, DATED)  # nine day rows: a range of more than two (and a quarter of them) is wide
+        wide = s._story_query(StorySearch.of("election", date_from="2024-05-01", date_to="2024-05-31"))
+        narrow = s._story_query(StorySearch.of("election", date_from="2024-05-31", date_to="2024-05-31"))
+        assert wide is not None
+        assert narrow is not None
+        assert "EXISTS (SELECT 1 FROM story_days d WHERE d.search_id = f.rowid" in wide.where
+        assert "+f.rowid IN (SELECT d.search_id FROM story_days d" in narrow.where
+        # a new story of many days: the count of the index is taken again
+        add_stories(s, {"story-8": [("Flood", None, f"2024-08-{n:02}", "A flood.") for n in range(1, 29)]})
+        after = s._story_query(StorySearch.of("election", date_from="2024-05-01", date_to="2024-05-31"))
+        assert after is not None
+        assert "+f.rowid IN" in after.where
+
+
+def test_a_date_is_a_day_in_any_iso_form_and_anything_else_is_refused(store: Store) -> None:
+    add_stories(store, DATED)
+    assert {r.id for r in store.search_stories(StorySearch.of("", date_from="20240601"))} == {
+        "story-4",
+        "story-5",
+        "story-6",
+    }
+    for bad in ({"date_from": "June"}, {"date_to": "2024-06-31"}, {"date_from": "2024-06-01T10:00"}):
+        with pytest.raises(StoreError, match="is not a date; give it as YYYY-MM-DD"):
+            store.count_stories(StorySearch.of("", **bad))
+
+
+def _save_features(store: Store) -> None:
+    """Store clustering features for every clustered article, as the analysis would (for merge and split)."""
+    articles = store.articles(sorted(store.memberships()))
+    store.save_analyses(
+        [
+            AnalysisResult(
+                a.id,
+                features=ArticleFeatures(
+                    id=str(a.id),
+                    vector=(1.0, 0.0),
+                    entities=(),
+                    published=dt.date.fromisoformat(a.article.published[:10])
+                    if a.article.published
+                    else None,
+                ),
+            )
+            for a in articles
+        ]
+    )
+
+
+def _in(store: Store, date_from: str, date_to: str) -> list[str]:
+    search = StorySearch.of("", date_from=date_from, date_to=date_to)
+    found = [r.id for r in store.search_stories(search)]
+    assert store.count_stories(search) == len(found)
+    assert store.integrity_problems() == []
+    return sorted(found)
+
+
+def test_the_day_index_follows_new_articles_merges_and_splits(store: Store) -> None:
+    add_stories(
+        store,
+        {
+            "story-1": [("Dam opens", "Vale Post", "2024-01-10", "The dam opened.")],
+            "story-2": [("Bridge shut", "Hill News", "2024-02-20T12:00:00Z", "The bridge shut.")],
+        },
+    )
+    # an article joins story-1: it is found in March too
+    run = store.begin_run(["late"])
+    late = Article(id="new", text="The dam holds.", title="Dam holds", published="2024-03-15")
+    [late_id] = store.add_articles(run, [NewArticle(Document(source="late", article=late), "late")])
+    store.finish_run(run, "done")
+    [dam] = store.story_articles("story-1")
+    store.save_stories(
+        [
+            story_state(
+                "story-1",
+                [
+                    ArticleFeatures(str(dam.id), (1.0, 0.0), (), dt.date(2024, 1, 10)),
+                    ArticleFeatures(str(late_id), (1.0, 0.0), (), dt.date(2024, 3, 15)),
+                ],
+            )
+        ]
+    )
+    assert _in(store, "2024-03-01", "2024-03-31") == ["story-1"]
+    assert _in(store, "2024-02-01", "2024-02-29") == ["story-2"]
+    # story-2 merged into story-1: February finds story-1, story-2 is gone
+    _save_features(store)
+    merge_stories(store, ["story-1", "story-2"])
+    assert _in(store, "2024-02-01", "2024-02-29") == ["story-1"]
+    assert _in(store, "2024-01-01", "2024-12-31") == ["story-1"]
+    # the February and March articles split off into a new story: January keeps story-1 alone
+    bridge = next(a.id for a in store.story_articles("story-1") if a.article.published.startswith("2024-02"))
+    _, split = split_story(store, "story-1", [bridge, late_id])
+    assert _in(store, "2024-01-01", "2024-01-31") == ["story-1"]
+    assert _in(store, "2024-02-01", "2024-03-31") == [split.id]
+    assert _in(store, "2024-01-10", "2024-02-20") == sorted(["story-1", split.id])
+    # one whole day index, the same as one made from scratch
+    assert store.count_stories(StorySearch.of("", date_from="2024-01-01")) == 2
+
+
+def test_the_integrity_check_finds_a_day_index_gone_wrong(tmp_path: Path) -> None:
+    path = tmp_path / "days.db"
+    with open_store(path) as s:
+        add_stories(s, DATED)
+        assert s.integrity_problems() == []
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM story_days WHERE day = '2024-05-31'")
+    db.execute("INSERT INTO story_days (day, search_id) SELECT '2024-05-30', MIN(id) FROM story_search")
+    db.execute("INSERT INTO story_days (day, search_id) SELECT '2024-05-01', MAX(id) + 1 FROM story_search")
+    db.commit()
+    db.close()
+    with open_store(path) as s:
+        assert s.integrity_problems() == [
+            "1 days of stories' articles missing from the day index",
+            "2 days in the day index that no article of the story was published on",
+        ]
+
+
+# The number of the migration that added the day index.
+_DAYS_MIGRATION = 1 + next(
+    i for i, m in enumerate(MIGRATIONS) if isinstance(m, Migration) and "story_days" in m.sqlite
+)
+_MAY = StorySearch.of("", date_from="2024-05-01", date_to="2024-05-31")
+
+
+def test_a_store_with_stories_gets_its_day_index_when_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        add_stories(s, DATED)
+    # the database as the version before the day index left it
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE story_days")
+    db.execute("DELETE FROM schema_migrations WHERE version >= ?", (_DAYS_MIGRATION,))
+    db.commit()
+    db.close()
+    with open_store(path) as s:
+        assert s.schema_version() == len(MIGRATIONS)
+        assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")
+        assert {r.id for r in s.search_stories(_MAY)} == {"story-1", "story-2", "story-6"}
+        assert s.count_stories(StorySearch.of("", date_to="9999-12-31")) == 6
+        assert s.integrity_problems() == []
+
+
+def test_a_postgresql_store_with_stories_gets_its_day_index_when_migrated(postgres_url: str) -> None:
+    import psycopg
+
+    url = fresh_database(postgres_url)
+    with open_store(url) as s:
+        add_stories(s, DATED)
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP TABLE story_days")
+        db.execute("DELETE FROM schema_migrations WHERE version >= %s", (_DAYS_MIGRATION,))
+    with open_store(url) as s:
+        assert s.schema_version() == len(MIGRATIONS)
+        assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")
+        assert {r.id for r in s.search_stories(_MAY)} == {"story-1", "story-2", "story-6"}
+        assert s.count_stories(StorySearch.of("", date_to="9999-12-31")) == 6
+        assert s.integrity_problems() == []
 
 
 # --------------------------------------------------------------------------- the web app
