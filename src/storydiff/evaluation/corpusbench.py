@@ -100,7 +100,11 @@ class DaskRun:
 
     @property
     def busy(self) -> float:
-        """The share of the run the workers spent computing: 1.0 when none ever waited."""
+        """The workers' CPU time over workers x wall time: about 1.0 when none ever waited.
+
+        It counts every thread of a worker process (Dask's own event loop too), so a
+        worker that never waits reads a little over 1.0.
+        """
         return self.cpu_seconds / (self.workers * self.seconds) if self.seconds else 0.0
 
     @property
