@@ -420,9 +420,9 @@ def render_ingest_bench(result: IngestBenchResult, fmt: str = "table") -> str:
                 # scaling = (busy share ratio) x (workers ratio) / (CPU per article ratio)
                 dearer = last.cpu_ms_per_article / first.cpu_ms_per_article
                 lines += [
-                    f"where it goes: each article took {dearer - 1:+.0%} CPU on {last.workers} workers "
-                    f"(contention for the machine), the workers were busy {last.busy:.0%} of the time "
-                    f"(against {first.busy:.0%} with {first.workers})",
+                    f"where it goes: CPU per article {dearer - 1:+.0%} on {last.workers} workers against "
+                    f"{first.workers} (a rise is contention for the machine); workers busy {last.busy:.0%} "
+                    f"of the time against {first.busy:.0%} (a fall is waiting)",
                 ]
     lines += ["", "Story clustering through the corpus (B-cubed F1, one article at a time):", ""]
     lines += _table(
