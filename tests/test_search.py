@@ -636,6 +636,15 @@ _DAYS_MIGRATION = 1 + next(
 _MAY = StorySearch.of("", date_from="2024-05-01", date_to="2024-05-31")
 
 
+def _assert_migrated_day_index(s: Store) -> None:
+    """The stories of ``DATED``, after the migration that adds the day index, found by date as before."""
+    assert s.schema_version() == len(MIGRATIONS)
+    assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")
+    assert {r.id for r in s.search_stories(_MAY)} == {"story-1", "story-2", "story-6"}
+    assert s.count_stories(StorySearch.of("", date_to="9999-12-31")) == 6
+    assert s.integrity_problems() == []
+
+
 def test_a_store_with_stories_gets_its_day_index_when_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with open_store(path) as s:
@@ -647,11 +656,7 @@ def test_a_store_with_stories_gets_its_day_index_when_migrated(tmp_path: Path) -
     db.commit()
     db.close()
     with open_store(path) as s:
-        assert s.schema_version() == len(MIGRATIONS)
-        assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")
-        assert {r.id for r in s.search_stories(_MAY)} == {"story-1", "story-2", "story-6"}
-        assert s.count_stories(StorySearch.of("", date_to="9999-12-31")) == 6
-        assert s.integrity_problems() == []
+        _assert_migrated_day_index(s)
 
 
 def test_a_postgresql_store_with_stories_gets_its_day_index_when_migrated(postgres_url: str) -> None:
@@ -664,11 +669,7 @@ def test_a_postgresql_store_with_stories_gets_its_day_index_when_migrated(postgr
         db.execute("DROP TABLE story_days")
         db.execute("DELETE FROM schema_migrations WHERE version >= %s", (_DAYS_MIGRATION,))
     with open_store(url) as s:
-        assert s.schema_version() == len(MIGRATIONS)
-        assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")
-        assert {r.id for r in s.search_stories(_MAY)} == {"story-1", "story-2", "story-6"}
-        assert s.count_stories(StorySearch.of("", date_to="9999-12-31")) == 6
-        assert s.integrity_problems() == []
+        _assert_migrated_day_index(s)
 
 
 # --------------------------------------------------------------------------- the web app
