@@ -756,3 +756,17 @@ def test_the_search_benchmark_runs_from_the_cli() -> None:
     assert searches["most common word"]["matched"] > searches["rare word"]["matched"]
     assert searches["no hit"]["matched"] == 0
     assert all(s["p95_ms"] >= s["median_ms"] > 0 for s in figures["searches"])
+
+
+def test_the_planner_statistics_are_gathered_on_both_back_ends(tmp_path: Path, postgres_url: str) -> None:
+    for target in (tmp_path / "s.db", fresh_database(postgres_url)):
+        with open_store(target) as s:
+            add_stories(s, DATED)
+            s.analyze()
+            if s.backend == "sqlite":
+                tables = {str(r[0]) for r in s._db.execute("SELECT tbl FROM sqlite_stat1")}
+            else:
+                rows = s._db.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+                tables = {str(r[0]) for r in rows}
+            assert {"story_days", "story_members", "articles"} <= tables
+            assert [r.id for r in s.search_stories(_MAY)] == substring_search(list_stories(s), _MAY, "")

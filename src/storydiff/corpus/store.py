@@ -1418,6 +1418,11 @@ class Store:
 
     # --- consistency ---------------------------------------------------------------------
 
+    def analyze(self) -> None:
+        """Gather the query planner's statistics (``ANALYZE``) on every table, after a bulk load."""
+        with self._db.transaction():
+            self._db.script("ANALYZE")
+
     def integrity_problems(self) -> list[str]:
         """What is inconsistent in the database (empty when all is well); tests check it after runs."""
         problems = []
