@@ -282,9 +282,8 @@ def run_search_bench(
         articles = generate_corpus(store, stories, progress=progress)
         build = perf_counter() - began
         if store.backend == "postgresql":
-            # the planner's statistics, which autovacuum gathers some time after a bulk load: without
-            # them it guesses how many stories a word finds, and reads a rare word's stories in key
-            # order testing each one (SQLite's plans do not use statistics here)
+            # what autovacuum does some time after a bulk load: the planner's statistics, and the
+            # full-text index's pending list merged (SQLite's plans here use neither)
             store.analyze()
         if progress:
             progress(f"wrote them in {build:.0f} s; timing the searches")
