@@ -616,10 +616,9 @@ class Store:
     def __init__(self, connection: _Connection, *, label: str) -> None:
         self._db = connection
         self.label = label
-        # the outlets' spellings, with the data version they were read at (see _outlet_names)
-        self._outlets: tuple[tuple[int, ...], list[str]] | None = None
-        # the last date range judged wide or not, and the data version it was judged at (_wide_range)
-        self._days: tuple[tuple[int, ...] | None, tuple[str, ...], bool] | None = None
+        # answers read from the data, each under its name with the data version and the question
+        # it was read for, until the data changes (_while_unchanged)
+        self._held: dict[str, tuple[tuple[int, ...], tuple[str, ...], Any]] = {}
         self._migrate()
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -1112,13 +1111,25 @@ class Store:
         articles), which a search by outlet would otherwise pay for its count and
         again for its page.
         """
+        return self._while_unchanged(
+            "outlets", (), lambda: [str(n) for (n,) in self._db.execute(_OUTLET_NAMES)]
+        )
+
+    def _while_unchanged(self, name: str, question: tuple[str, ...], read: Callable[[], T]) -> T:
+        """``read()``, kept under ``name`` for ``question`` until the data changes.
+
+        SQLite tells cheaply when it may have (``_Connection.data_version``: another
+        connection's commit or this one's write); PostgreSQL cannot, so there it is
+        read each time.
+        """
         version = self._db.data_version()
-        if version is not None and self._outlets is not None and self._outlets[0] == version:
-            return self._outlets[1]
-        names = [str(n) for (n,) in self._db.execute(_OUTLET_NAMES)]
+        held = self._held.get(name)
+        if version is not None and held is not None and held[:2] == (version, question):
+            return held[2]  # type: ignore[no-any-return]
+        value = read()
         if version is not None:
-            self._outlets = (version, names)
-        return names
+            self._held[name] = (version, question, value)
+        return value
 
     def _wide_range(self, dates: Sequence[str], bounds: Sequence[str]) -> bool:
         """Whether the date range holds more than :data:`_NARROW_RANGE` rows of the day index and
@@ -1130,22 +1141,19 @@ class Store:
         the range are counted only as far as the answer needs (a millisecond for a month of
         10^5 stories), and the index's own rows only for a range past the narrow limit.
         """
-        where = (*dates, *bounds)
-        version = self._db.data_version()
-        if version is not None and self._days is not None and self._days[:2] == (version, where):
-            return self._days[2]
         in_range = " WHERE " + " AND ".join(dates) if dates else ""
 
         def more_than(rows: int) -> bool:
             sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM story_days d{in_range} LIMIT ?) r"
             return int(self._db.execute(sql, [*bounds, rows + 1])[0][0]) > rows
 
-        wide = more_than(_NARROW_RANGE)
-        if wide:
+        def wide() -> bool:
+            if not more_than(_NARROW_RANGE):
+                return False
             share = int(self._db.execute("SELECT COUNT(*) FROM story_days")[0][0]) // _WIDE_RANGE
-            wide = share <= _NARROW_RANGE or more_than(share)
-        self._days = (version, where, wide)
-        return wide
+            return share <= _NARROW_RANGE or more_than(share)
+
+        return self._while_unchanged("wide range", (*dates, *bounds), wide)
 
     def _story_query(self, search: StorySearch) -> _StoryQuery | None:
         """How to read the stories ``search`` finds; None when nothing can match."""
