@@ -296,6 +296,30 @@ def test_pages(corpus: Store) -> None:
 
 
 @pytest.mark.parametrize(
+    ("q", "filters", "counted_whole"),
+    [
+        ("", {}, False),  # every story
+        ("vell", {}, False),  # words alone
+        ('"amsel courier"', {}, False),  # a phrase
+        ("the", {"outlet": "amsel courier"}, True),  # an outlet: off the indexes, whole
+        ("", {"date_from": "2024-03-05"}, True),  # dates too
+    ],
+)
+def test_a_count_stops_past_at_most_only_where_that_reads_less(
+    corpus: Store, q: str, filters: dict[str, str], counted_whole: bool
+) -> None:
+    search = StorySearch.of(q, **filters)
+    exact = corpus.count_stories(search)
+    assert exact == len(corpus.search_stories(search)) >= 2
+    assert corpus.count_stories(search, at_most=exact) == exact  # room for every one
+    assert corpus.count_stories(search, at_most=exact + 5) == exact
+    # one short: "more than exact - 1", or the exact count where it is counted whole
+    assert corpus.count_stories(search, at_most=exact - 1) == exact
+    assert corpus.count_stories(search, at_most=0) == (exact if counted_whole else 1)
+    assert corpus.count_stories(StorySearch.of("zzqxv"), at_most=0) == 0
+
+
+@pytest.mark.parametrize(
     ("q", "stories"),
     [
         # a lone quote, an empty phrase: no word, no story
@@ -633,6 +657,10 @@ def test_the_integrity_check_finds_a_day_index_gone_wrong(tmp_path: Path) -> Non
 _DAYS_MIGRATION = 1 + next(
     i for i, m in enumerate(MIGRATIONS) if isinstance(m, Migration) and "story_days" in m.sqlite
 )
+# The number of the migration that sets PostgreSQL's statistics target of the story documents.
+_STATISTICS_MIGRATION = 1 + next(
+    i for i, m in enumerate(MIGRATIONS) if isinstance(m, Migration) and "STATISTICS" in m.postgresql
+)
 _MAY = StorySearch.of("", date_from="2024-05-01", date_to="2024-05-31")
 
 
@@ -723,6 +751,25 @@ def test_the_story_page_searches_in_pages(base: str) -> None:
     assert first.count(">Amsel Courier</option>") + first.count(">AMSEL COURIER</option>") == 1
 
 
+def test_past_its_exact_count_the_story_page_says_more_than(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    with open_store(path) as s:
+        add_stories(s, STORIES)
+    # counted exactly up to 1 story, or to the asked page's end: three match "vell"
+    with live_server(WebSettings(db=str(path), page_size=2, counted_exactly=1)) as url:
+        first = httpx.get(url + "/", params={"q": "vell"}).text
+        assert "More than 2 stories match the search" in first
+        assert "Page 1 of more than 1" in first
+        assert 'rel="next" href="/?q=vell&amp;page=2"' in first
+        second = httpx.get(url + "/", params={"q": "vell", "page": "2"}).text
+        assert "3 stories match the search" in second  # counted to page 2's end: all of them
+        assert "Page 2 of 2" in second
+        assert 'rel="next"' not in second
+        assert TITLE["story-4"] in second
+        # without words every story is counted, as the corpus's total
+        assert "5 stories in this corpus" in httpx.get(url + "/").text
+
+
 def test_too_many_search_words_are_refused_with_the_fix(base: str) -> None:
     q = " ".join(f"w{n}" for n in range(MAX_SEARCH_TERMS + 1))
     response = httpx.get(base + "/api/stories", params={"q": q})
@@ -756,6 +803,31 @@ def test_the_search_benchmark_runs_from_the_cli() -> None:
     assert searches["most common word"]["matched"] > searches["rare word"]["matched"]
     assert searches["no hit"]["matched"] == 0
     assert all(s["p95_ms"] >= s["median_ms"] > 0 for s in figures["searches"])
+
+
+def test_postgresql_learns_the_frequencies_of_many_words_and_an_old_store_is_migrated(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    from storydiff.evaluation.searchbench import generate_corpus
+
+    target = "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'story_search'::regclass AND attname = 'body'"
+    url = fresh_database(postgres_url)
+    with open_store(url) as s:
+        generate_corpus(s, 400)
+        s.analyze()
+        assert int(s._db.execute(target)[0][0]) == store_module._WORD_STATISTICS
+        words_known = "SELECT array_length(most_common_elems, 1) FROM pg_stats WHERE tablename = 'story_search' AND attname = 'body'"
+        # more than the default statistics keep (ten times a target of 100)
+        assert int(s._db.execute(words_known)[0][0]) > 1000
+    # a store as the version before left it: the default target, and migrated when opened
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("ALTER TABLE story_search ALTER COLUMN body SET STATISTICS -1")
+        db.execute("DELETE FROM schema_migrations WHERE version >= %s", (_STATISTICS_MIGRATION,))
+    with open_store(url) as s:
+        assert s.schema_version() == len(MIGRATIONS)
+        assert int(s._db.execute(target)[0][0]) == store_module._WORD_STATISTICS
 
 
 def test_the_planner_statistics_are_gathered_on_both_back_ends(tmp_path: Path, postgres_url: str) -> None:

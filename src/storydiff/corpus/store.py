@@ -110,6 +110,11 @@ def _index_every_story_day(store: Store) -> None:
     store._db.execute(f"INSERT INTO story_days (day, search_id) {_STORY_DAYS}")
 
 
+# How many of the story documents' commonest words PostgreSQL keeps the frequency of, in tens
+# (its statistics target: 100 by default; a tenth of the maximum, 10,000). Collecting them
+# takes ANALYZE 2 s on 10^5 stories; a search query is planned in under a millisecond.
+_WORD_STATISTICS = 1000
+
 # A plain string is the same SQL on both back ends; {pk}: an auto-numbered primary key;
 # {blob}: raw bytes. Filled in per back end.
 MIGRATIONS: tuple[str | Migration, ...] = (
@@ -278,6 +283,14 @@ MIGRATIONS: tuple[str | Migration, ...] = (
         CREATE INDEX story_days_search ON story_days(search_id);
         """,
         backfill=_index_every_story_day,
+    ),
+    # 7: PostgreSQL's planner learns the frequencies of 10,000 words of the story documents (the
+    # default, 1,000, leaves every word outside them, and every word start, estimated at 500
+    # stories: a rare word's page then walked the whole search key index looking for 50 of them);
+    # SQLite's full-text table plans without statistics
+    Migration(
+        sqlite="",
+        postgresql=f"ALTER TABLE story_search ALTER COLUMN body SET STATISTICS {_WORD_STATISTICS};",
     ),
 )
 
@@ -600,7 +613,14 @@ _STORY_COLUMNS = (
     "s.created, s.updated, s.report_made, s.report_version"
 )
 # most recently updated first; undated stories after dated ones updated at the same time
-_OUTLET_NAMES = "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL"
+# Every outlet spelling among the articles, one index probe each (the next one after the last):
+# a plain DISTINCT reads the whole outlet index, 34 ms on PostgreSQL for 233,000 articles
+# against 5 ms (SQLite 15 ms against 1 ms) for 300 outlets
+_OUTLET_NAMES = (
+    "WITH RECURSIVE o(outlet) AS (SELECT MIN(outlet) FROM articles UNION ALL "
+    "SELECT (SELECT MIN(a.outlet) FROM articles a WHERE a.outlet > o.outlet) FROM o "
+    "WHERE o.outlet IS NOT NULL) SELECT outlet FROM o WHERE outlet IS NOT NULL"
+)
 # A search by date tests each story's days instead of collecting the range's stories when the
 # range holds more than this many rows of the day index and more than this fraction (1/N) of them
 # (Store._wide_range).
@@ -1080,18 +1100,32 @@ class Store:
         )
         return [StoryRow(*r) for r in rows]
 
-    def count_stories(self, search: StorySearch | None = None) -> int:
-        """How many stories match ``search`` (all of them without one)."""
+    def count_stories(self, search: StorySearch | None = None, *, at_most: int | None = None) -> int:
+        """How many stories match ``search`` (all of them without one).
+
+        With ``at_most``, counting may stop past it: a result above ``at_most``
+        means "more than ``at_most``" (:data:`~storydiff.corpus.search.COUNTED_EXACTLY`).
+        It stops for words alone (and for no search), which are counted match by
+        match; words with dates or an outlet are counted whole, off the indexes:
+        told to stop early, PostgreSQL's planner expects an early end and scans the
+        story documents instead, reading each (a word and a month on 10^5 stories:
+        51 ms counted whole, 165 ms stopped at 1,000).
+        """
         query = self._story_query(search or StorySearch())
         if query is None:
             return 0
         if not query.where:
-            sql = "SELECT COUNT(*) FROM stories"
+            source = "stories"
         elif query.words_only and self.backend == "sqlite":
-            sql = "SELECT COUNT(*) FROM story_search_fts WHERE story_search_fts MATCH ?"
+            source = "story_search_fts WHERE story_search_fts MATCH ?"
         else:
-            sql = f"SELECT COUNT(*) FROM {query.count_source}{query.where}"
-        return int(self._db.execute(sql, query.params)[0][0])
+            source = f"{query.count_source}{query.where}"
+        if at_most is None or (query.where and not query.words_only):
+            sql, params = f"SELECT COUNT(*) FROM {source}", list(query.params)
+        else:
+            sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} LIMIT ?) r"
+            params = [*query.params, at_most + 1]
+        return int(self._db.execute(sql, params)[0][0])
 
     def outlets(self) -> list[str]:
         """The outlets of the stories' articles, once each (ignoring case), sorted."""

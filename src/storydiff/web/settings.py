@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from storydiff.corpus.search import COUNTED_EXACTLY
 from storydiff.errors import SettingsError
 from storydiff.settings import DEFAULT_MAX_BYTES, Settings
 from storydiff.web.addresses import AddressPolicy
@@ -66,6 +67,7 @@ class WebSettings:
     fetch_timeout: float = DEFAULT_FETCH_TIMEOUT
     fetch_deadline: float = DEFAULT_FETCH_DEADLINE
     page_size: int = DEFAULT_PAGE_SIZE
+    counted_exactly: int = COUNTED_EXACTLY  # a search's matches counted up to this (or the page's end)
     kept_results: int = DEFAULT_KEPT_RESULTS
     policy: AddressPolicy = PUBLIC_ONLY
 

@@ -127,8 +127,12 @@ def stories_page(
         error, query = str(exc), _without_bad_fields(q, outlet)
     with corpus(web) as store:
         total = store.count_stories()
-        matched = store.count_stories(query.search) if query.active else total
-        pages = max(1, math.ceil(matched / web.page_size))
+        # counted as far as the asked page's end, and at least web.counted_exactly: past that,
+        # "more than" (counting every match of a common word reads each one)
+        counted = max(web.counted_exactly, page_number * web.page_size)
+        matched = store.count_stories(query.search, at_most=counted) if query.active else total
+        more = matched > counted
+        pages = max(1, math.ceil(min(matched, counted) / web.page_size))
         number = min(page_number, pages)
         shown = store.search_stories(query.search, limit=web.page_size, offset=(number - 1) * web.page_size)
         outlets = store.outlets()
@@ -144,7 +148,8 @@ def stories_page(
         section="stories",
         stories=shown,
         total=total,
-        matched=matched,
+        matched=counted if more else matched,
+        more=more,
         query=query,
         raw={"from": date_from or "", "to": date_to or ""},
         outlets=outlets,
