@@ -17,7 +17,7 @@ import pytest
 
 from pgserver import fresh_database
 from storydiff.corpus import store as store_module
-from storydiff.corpus.catalog import ListedStory, list_stories
+from storydiff.corpus.catalog import ListedStory, list_stories, page_of_stories
 from storydiff.corpus.ingest import merge_stories, split_story
 from storydiff.corpus.search import (
     MAX_WORD_CHARS,
@@ -319,6 +319,27 @@ def test_a_count_stops_past_at_most_only_where_that_reads_less(
     assert corpus.count_stories(StorySearch.of("zzqxv"), at_most=0) == 0
 
 
+def test_a_page_of_stories_says_how_many_match_or_more_than(corpus: Store) -> None:
+    vell = StorySearch.of("vell")  # three stories, story-5, story-1, story-4
+    first = page_of_stories(corpus, vell, 1, page_size=2, counted_exactly=1)
+    assert (first.total, first.matched, first.more, first.page, first.pages) == (5, 2, True, 1, 1)
+    assert [r.id for r in first.stories] == ["story-5", "story-1"]
+    assert first.outlets == tuple(corpus.outlets())
+    # counted to the asked page's end: all three
+    second = page_of_stories(corpus, vell, 2, page_size=2, counted_exactly=1)
+    assert (second.matched, second.more, second.page, second.pages) == (3, False, 2, 2)
+    assert [r.id for r in second.stories] == ["story-4"]
+    # a page past the end shows the last one
+    beyond = page_of_stories(corpus, vell, 9, page_size=2)
+    assert (beyond.matched, beyond.more, beyond.page) == (3, False, 2)
+    assert beyond.stories == second.stories
+    # no search: every story, the corpus's count
+    everything = page_of_stories(corpus, StorySearch(), 1, page_size=2, counted_exactly=1)
+    assert (everything.total, everything.matched, everything.more, everything.pages) == (5, 5, False, 3)
+    nothing = page_of_stories(corpus, StorySearch.of("***"), 1, page_size=2)
+    assert (nothing.matched, nothing.more, nothing.pages, nothing.stories) == (0, False, 1, ())
+
+
 @pytest.mark.parametrize(
     ("q", "stories"),
     [
@@ -446,7 +467,7 @@ def test_a_postgresql_store_with_stories_is_indexed_when_migrated(postgres_url: 
         db.execute("DROP TABLE sentence_vectors")
         db.execute("DROP TABLE story_search")
         db.execute("DROP INDEX stories_updated")
-        db.execute("DROP INDEX articles_outlet")
+        db.execute("DROP INDEX articles_outlet_id")  # articles_outlet before migration 7
         db.execute("DELETE FROM schema_migrations WHERE version >= %s", (_SEARCH_MIGRATION,))
     with open_store(url) as s:
         assert [r.id for r in s.search_stories(StorySearch.of("vell"))] == ["story-5", "story-1", "story-4"]
@@ -805,7 +826,7 @@ def test_the_search_benchmark_runs_from_the_cli() -> None:
     assert all(s["p95_ms"] >= s["median_ms"] > 0 for s in figures["searches"])
 
 
-def test_postgresql_learns_the_frequencies_of_many_words_and_an_old_store_is_migrated(
+def test_postgresql_search_plans_learn_many_words_and_an_old_store_is_migrated(
     postgres_url: str,
 ) -> None:
     import psycopg
@@ -821,13 +842,24 @@ def test_postgresql_learns_the_frequencies_of_many_words_and_an_old_store_is_mig
         words_known = "SELECT array_length(most_common_elems, 1) FROM pg_stats WHERE tablename = 'story_search' AND attname = 'body'"
         # more than the default statistics keep (ten times a target of 100)
         assert int(s._db.execute(words_known)[0][0]) > 1000
-    # a store as the version before left it: the default target, and migrated when opened
+        assert s.outlets()
+    # a store as the version before left it: the default target, an index of outlets alone;
+    # migrated when opened
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("ALTER TABLE story_search ALTER COLUMN body SET STATISTICS -1")
+        db.execute("DROP INDEX articles_outlet_id")
+        db.execute("CREATE INDEX articles_outlet ON articles(outlet)")
         db.execute("DELETE FROM schema_migrations WHERE version >= %s", (_STATISTICS_MIGRATION,))
     with open_store(url) as s:
         assert s.schema_version() == len(MIGRATIONS)
         assert int(s._db.execute(target)[0][0]) == store_module._WORD_STATISTICS
+        indexes = {
+            str(r[0]) for r in s._db.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles'")
+        }
+        assert "articles_outlet_id" in indexes
+        assert "articles_outlet" not in indexes
+        outlet = s.outlets()[0]
+        assert s.count_stories(StorySearch.of("", outlet=outlet.upper())) >= 1
 
 
 def test_the_planner_statistics_are_gathered_on_both_back_ends(tmp_path: Path, postgres_url: str) -> None:

@@ -8,11 +8,13 @@ the web API calls its JSON.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
 from typing import TYPE_CHECKING
 
+from storydiff.corpus.search import COUNTED_EXACTLY, StorySearch
 from storydiff.report.codec import iso_day
 from storydiff.report.registry import register, renderer
 from storydiff.report.safety import terminal_text, without_raw_controls
@@ -23,8 +25,10 @@ if TYPE_CHECKING:  # the store brings the analysis with it: `storydiff stories` 
 __all__ = [
     "CATALOG_SCHEMA",
     "ListedStory",
+    "StoryPage",
     "article_dict",
     "list_stories",
+    "page_of_stories",
     "render_catalog",
 ]
 
@@ -41,6 +45,58 @@ class ListedStory:
 
     row: StoryRow
     articles: tuple[StoredArticle, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """One page of the stories a search finds, with what the page around it says.
+
+    ``matched`` is exact unless ``more``: then more than ``matched`` stories match
+    and there are more than ``pages`` pages.
+    """
+
+    stories: tuple[StoryRow, ...]
+    total: int  # stories in the corpus
+    matched: int
+    more: bool
+    page: int  # the page shown: the asked one, or the last there is
+    pages: int
+    outlets: tuple[str, ...]  # every outlet of the stories' articles, to filter by
+
+
+def page_of_stories(
+    store: Store,
+    search: StorySearch,
+    number: int = 1,
+    *,
+    page_size: int,
+    counted_exactly: int = COUNTED_EXACTLY,
+) -> StoryPage:
+    """Page ``number`` (from 1) of the stories ``search`` finds, as the web app's story list shows it.
+
+    The matches are counted as far as the asked page's end and at least
+    ``counted_exactly``; past that the page says "more than" (counting every
+    match of a common word reads each one).
+    """
+    total = store.count_stories()
+    matched, more = total, False
+    if search.active:
+        counted = max(counted_exactly, number * page_size)
+        matched = store.count_stories(search, at_most=counted)
+        more = matched > counted
+        matched = min(matched, counted)
+    pages = max(1, math.ceil(matched / page_size))
+    shown = min(number, pages)
+    rows = store.search_stories(search, limit=page_size, offset=(shown - 1) * page_size)
+    return StoryPage(
+        stories=tuple(rows),
+        total=total,
+        matched=matched,
+        more=more,
+        page=shown,
+        pages=pages,
+        outlets=tuple(store.outlets()),
+    )
 
 
 def list_stories(store: Store, rows: Sequence[StoryRow] | None = None) -> list[ListedStory]:

@@ -73,6 +73,11 @@ class StorySearch:
     outlet: str | None = None
     unmatchable: bool = False
 
+    @property
+    def active(self) -> bool:
+        """Whether it asks for anything: words (or a query of punctuation alone), dates, an outlet."""
+        return bool(self.terms or self.date_from or self.date_to or self.outlet or self.unmatchable)
+
     @classmethod
     def of(
         cls,

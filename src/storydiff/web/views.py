@@ -12,7 +12,6 @@ highlighting of a finding's statements across the reports.
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Mapping
 from functools import cache
@@ -25,6 +24,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from storydiff import __version__
+from storydiff.corpus.catalog import page_of_stories
 from storydiff.errors import StorydiffError
 from storydiff.inputs.sizes import format_size
 from storydiff.report.html import template_environment
@@ -126,16 +126,9 @@ def stories_page(
     except StorydiffError as exc:
         error, query = str(exc), _without_bad_fields(q, outlet)
     with corpus(web) as store:
-        total = store.count_stories()
-        # counted as far as the asked page's end, and at least web.counted_exactly: past that,
-        # "more than" (counting every match of a common word reads each one)
-        counted = max(web.counted_exactly, page_number * web.page_size)
-        matched = store.count_stories(query.search, at_most=counted) if query.active else total
-        more = matched > counted
-        pages = max(1, math.ceil(min(matched, counted) / web.page_size))
-        number = min(page_number, pages)
-        shown = store.search_stories(query.search, limit=web.page_size, offset=(number - 1) * web.page_size)
-        outlets = store.outlets()
+        listed = page_of_stories(
+            store, query.search, page_number, page_size=web.page_size, counted_exactly=web.counted_exactly
+        )
     params = {
         "q": query.q,
         "from": query.date_from or "",
@@ -146,16 +139,16 @@ def stories_page(
         "stories.html",
         422 if error else 200,
         section="stories",
-        stories=shown,
-        total=total,
-        matched=counted if more else matched,
-        more=more,
+        stories=listed.stories,
+        total=listed.total,
+        matched=listed.matched,
+        more=listed.more,
         query=query,
         raw={"from": date_from or "", "to": date_to or ""},
-        outlets=outlets,
+        outlets=listed.outlets,
         error=error,
-        page=number,
-        pages=pages,
+        page=listed.page,
+        pages=listed.pages,
         params={k: v for k, v in params.items() if v},
     )
 
